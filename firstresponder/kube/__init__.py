@@ -1,0 +1,1 @@
+"""Read-only access to the Kubernetes API. Only ``gateway`` imports the ``kubernetes`` client."""

@@ -1,0 +1,42 @@
+"""Pydantic contracts shared by every layer (alerts, topology, evidence, reports)."""
+
+from firstresponder.models.alert import Alert, AlertSource, AlertStatus, MetricContext
+from firstresponder.models.evidence import Change, CollectorResult, Evidence, Gap
+from firstresponder.models.report import (
+    AffectedResource,
+    Category,
+    Confidence,
+    ConfidenceLevel,
+    Hypothesis,
+    Remediation,
+    Report,
+    ReportStats,
+    RootCause,
+)
+from firstresponder.models.resource import ResourceRef
+from firstresponder.models.topology import EdgeRelation, Topology, TopologyEdge, TopologyNode
+
+__all__ = [
+    "AffectedResource",
+    "Alert",
+    "AlertSource",
+    "AlertStatus",
+    "Category",
+    "Change",
+    "CollectorResult",
+    "Confidence",
+    "ConfidenceLevel",
+    "EdgeRelation",
+    "Evidence",
+    "Gap",
+    "Hypothesis",
+    "MetricContext",
+    "Remediation",
+    "Report",
+    "ReportStats",
+    "ResourceRef",
+    "RootCause",
+    "Topology",
+    "TopologyEdge",
+    "TopologyNode",
+]
