@@ -1,15 +1,17 @@
 """Pydantic contracts shared by every layer (alerts, topology, evidence, reports)."""
 
 from firstresponder.models.alert import Alert, AlertSource, AlertStatus, MetricContext
-from firstresponder.models.evidence import Change, CollectorResult, Evidence, Gap
+from firstresponder.models.evidence import Change, CollectorResult, Evidence, EvidenceBundle, Gap
 from firstresponder.models.report import (
     AffectedResource,
     Category,
     Confidence,
     ConfidenceLevel,
+    Diagnosis,
     Hypothesis,
     Remediation,
     Report,
+    ReportEdge,
     ReportStats,
     RootCause,
 )
@@ -26,13 +28,16 @@ __all__ = [
     "CollectorResult",
     "Confidence",
     "ConfidenceLevel",
+    "Diagnosis",
     "EdgeRelation",
     "Evidence",
+    "EvidenceBundle",
     "Gap",
     "Hypothesis",
     "MetricContext",
     "Remediation",
     "Report",
+    "ReportEdge",
     "ReportStats",
     "ResourceRef",
     "RootCause",

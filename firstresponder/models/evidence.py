@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from firstresponder.models.alert import Alert
 from firstresponder.models.resource import ResourceRef
+from firstresponder.models.topology import Topology
 
 
 class _Facts(BaseModel):
@@ -335,6 +337,24 @@ class CollectorResult(BaseModel):
     changes: list[Change] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
     api_requests: int = 0
+
+
+class EvidenceBundle(BaseModel):
+    """Everything diagnosis reasons over: the alert, the topology and what collectors found."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alert: Alert
+    topology: Topology
+    evidence: list[Evidence] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
+
+    def by_source(self, source: str) -> list[Evidence]:
+        return [e for e in self.evidence if e.facts.source == source]
+
+    def get(self, evidence_id: str) -> Evidence | None:
+        return next((e for e in self.evidence if e.id == evidence_id), None)
 
 
 def utc_seconds_between(earlier: datetime, later: datetime) -> float:

@@ -96,6 +96,28 @@ class AffectedResource(BaseModel):
         return ResourceRef(kind=self.kind, namespace=self.namespace, name=self.name)
 
 
+class ReportEdge(BaseModel):
+    """One topology edge, for drawing the picture of the incident."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str  # ResourceRef.key
+    target: str
+    relation: str
+    detail: str = ""
+
+
+class Diagnosis(BaseModel):
+    """What analysis concludes from an EvidenceBundle (deterministic, optionally model-refined)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    root_cause: RootCause
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    remediation: list[Remediation] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
 class ModelUsage(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -130,6 +152,7 @@ class Report(BaseModel):
     investigated_at: AwareDatetime  # the investigation's "now" (the alert's start when replaying)
     cluster: str | None = None
     affected_resources: list[AffectedResource] = Field(default_factory=list)
+    edges: list[ReportEdge] = Field(default_factory=list)
     root_cause: RootCause
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     remediation: list[Remediation] = Field(default_factory=list)
