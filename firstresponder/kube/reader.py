@@ -60,7 +60,8 @@ class KubeApiError(Exception):
 
     def __init__(self, *, status: int | None, reason: str, kind: str, verb: str,
                  namespace: str | None = None, name: str | None = None,
-                 subresource: str | None = None, retry_after: float | None = None) -> None:
+                 subresource: str | None = None, retry_after: float | None = None,
+                 message: str | None = None) -> None:
         self.status = status
         self.reason = reason
         self.kind = kind
@@ -69,7 +70,9 @@ class KubeApiError(Exception):
         self.name = name
         self.subresource = subresource
         self.retry_after = retry_after
-        super().__init__(f"{verb} {kind} {namespace or ''}/{name or ''}: {status} {reason}")
+        self.message = message  # the Status body's human-readable message, when the server sent one
+        detail = f" ({message})" if message else ""
+        super().__init__(f"{verb} {kind} {namespace or ''}/{name or ''}: {status} {reason}{detail}")
 
     @property
     def rbac_rule(self) -> str | None:

@@ -1,0 +1,1 @@
+"""Use cases: one module per pipeline step or entry point."""
