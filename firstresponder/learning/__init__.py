@@ -1,0 +1,1 @@
+"""Learning from feedback: pure weighting functions over decayed per-environment counts."""
