@@ -1,0 +1,1 @@
+"""Routed Anthropic models on top of the deterministic diagnosis. Only ``gateway`` imports anthropic."""
