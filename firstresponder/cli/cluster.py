@@ -27,8 +27,8 @@ def open_cluster(args: argparse.Namespace) -> Iterator[ClusterReader]:
                 raise CliError("--eks-cluster needs --region", EXIT_USAGE)
             reader = connection.connect_eks(args.eks_cluster, args.region)
         else:
-            kubeconfig = Path(args.kubeconfig) if args.kubeconfig else None
-            reader = connection.connect_kubeconfig(kubeconfig, args.context)
+            config_path = Path(args.kubeconfig) if args.kubeconfig else None
+            reader = connection.connect_kubeconfig(config_path, args.context)
     except CliError:
         raise
     except Exception as err:  # config/credential problems surface as one line

@@ -6,10 +6,10 @@ import argparse
 from importlib import resources
 from pathlib import Path
 
+from firstresponder.cli.alerts import load_alerts
 from firstresponder.cli.errors import EXIT_OK
 from firstresponder.cli.investigate import investigate_alerts
 from firstresponder.cli.output import write_reports
-from firstresponder.cli.alerts import load_alerts
 
 
 def demo_dir() -> Path:

@@ -21,6 +21,10 @@ def write_reports(reports: list[Report], output: str) -> None:
     elif output == "markdown":
         out.write("\n\n---\n\n".join(render.render_markdown(r) for r in reports) + "\n")
     elif output == "html":
-        out.write(render.render_html(reports[0]) if len(reports) == 1 else render.render_html_many(reports))
+        # One self-contained page per incident: with several, the first is written, the rest named.
+        out.write(render.render_html(reports[0]))
+        for other in reports[1:]:
+            print(f"firstresponder: also investigated {other.alert.scope} (use --output json for all)",
+                  file=sys.stderr)
     else:
-        out.write(render.render_text_many(reports, color=out.isatty()) + "\n")
+        out.write(render.render_text(reports, color=out.isatty()) + "\n")

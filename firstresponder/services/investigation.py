@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Protocol
 
 from firstresponder.analysis import diagnose
 from firstresponder.collectors import collect_all
@@ -13,16 +14,33 @@ from firstresponder.kube.reader import ClusterReader
 from firstresponder.models import (
     AffectedResource,
     Alert,
+    Diagnosis,
     EvidenceBundle,
+    Gap,
     Report,
     ReportEdge,
     ReportStats,
     Topology,
 )
+from firstresponder.models.evidence import Evidence
+from firstresponder.models.report import ModelUsage
 from firstresponder.services.failing import failing_resources
 from firstresponder.topology import TopologyBudget, discover
 
 Progress = Callable[[str], None]
+
+
+class Refined(Protocol):
+    diagnosis: Diagnosis
+    extra_evidence: list[Evidence]
+    usage: list[ModelUsage]
+    gaps: list[Gap]
+
+
+class Refiner(Protocol):
+    """Model stages on top of the deterministic diagnosis (firstresponder.llm); optional."""
+
+    def __call__(self, bundle: EvidenceBundle, diagnosis: Diagnosis) -> Refined: ...
 
 
 def report_id(alert: Alert) -> str:
@@ -33,7 +51,8 @@ def report_id(alert: Alert) -> str:
 
 def investigate(alert: Alert, reader: ClusterReader, *, now: datetime | None = None,
                 weights: Mapping[str, float] | None = None, max_workers: int = 8,
-                budget: TopologyBudget | None = None, progress: Progress | None = None) -> Report:
+                budget: TopologyBudget | None = None, progress: Progress | None = None,
+                refiner: Refiner | None = None) -> Report:
     """Run one deterministic investigation against a cluster (live or simulated)."""
     say = progress or (lambda _msg: None)
     started = time.monotonic()
@@ -45,15 +64,22 @@ def investigate(alert: Alert, reader: ClusterReader, *, now: datetime | None = N
     bundle = collect_all(reader, topology, alert, now=at, max_workers=max_workers)
     bundle = bundle.model_copy(update={"gaps": [*discovery_gaps, *bundle.gaps]})
     say("diagnosing")
-    return build_report(alert, bundle, reader=reader, now=at, weights=weights,
+    return build_report(alert, bundle, reader=reader, now=at, weights=weights, refiner=refiner,
                         duration_ms=int((time.monotonic() - started) * 1000))
 
 
 def build_report(alert: Alert, bundle: EvidenceBundle, *, reader: ClusterReader | None, now: datetime,
-                 weights: Mapping[str, float] | None = None, duration_ms: int = 0) -> Report:
+                 weights: Mapping[str, float] | None = None, refiner: Refiner | None = None,
+                 duration_ms: int = 0) -> Report:
     """Diagnose a collected bundle and assemble the report (also used by the state machine)."""
     diagnosis = diagnose(bundle, now, weights=weights)
-    stats = ReportStats(duration_ms=duration_ms, resources_examined=len(bundle.topology.nodes),
+    usage: list[ModelUsage] = []
+    if refiner is not None:
+        refined = refiner(bundle, diagnosis)
+        diagnosis, usage = refined.diagnosis, refined.usage
+        bundle = bundle.model_copy(update={"evidence": [*bundle.evidence, *refined.extra_evidence],
+                                           "gaps": [*bundle.gaps, *refined.gaps]})
+    stats = ReportStats(model_usage=usage, duration_ms=duration_ms, resources_examined=len(bundle.topology.nodes),
                         collectors_run=len({e.id for e in bundle.evidence}))
     if reader is not None:
         stats.api_requests = reader.stats.requests

@@ -12,7 +12,8 @@ from firstresponder.storage import keys
 from firstresponder.storage.settings import StorageSettings
 
 # Standard retry mode backs off on ProvisionedThroughputExceeded/ThrottlingException.
-_RETRIES = Config(retries={"mode": "standard", "max_attempts": 6}, connect_timeout=3, read_timeout=10)
+_RETRIES = Config(retries={"mode": "standard", "max_attempts": 6}, connect_timeout=3, read_timeout=10,
+                  max_pool_connections=32)
 
 
 class ConditionFailed(Exception):

@@ -1,0 +1,1 @@
+"""The HTTP API (API Gateway HTTP API → Lambda): alert intake, investigations, feedback, Slack."""

@@ -1,0 +1,1 @@
+"""AWS gateways other than DynamoDB: Secrets Manager / SSM and Step Functions."""

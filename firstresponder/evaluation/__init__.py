@@ -1,0 +1,1 @@
+"""Scoring investigations against the scenario corpus (make accuracy, make eval-llm)."""
