@@ -134,7 +134,7 @@ def _start_or_attach(incident: Incident, firing: list[Alert], deps: IntakeDeps, 
                                  updated_at=now, related_fingerprints=fingerprints)
     deps.investigations.create(record, workload=incident.workload)  # stored before anyone is told 202
     try:
-        arn = deps.starter.start(candidate, {"investigation_id": candidate})
+        arn = deps.starter.start(candidate, {"investigationId": candidate})
         deps.investigations.update(record.model_copy(update={"execution_arn": arn}))
     except StartFailed as err:
         deps.investigations.update(record.model_copy(update={"error": f"could not start the pipeline: {err}"}))

@@ -1,0 +1,19 @@
+"""Publish step: final status in DynamoDB, then the Slack message (updated, never duplicated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from firstresponder.services.steps import StepEvent, publish_step
+from firstresponder.services.wiring import Runtime, RuntimeSettings, step_deps
+
+logger = Logger()
+deps = step_deps(Runtime(RuntimeSettings.from_env()), with_slack=True)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    step = StepEvent.model_validate(event)
+    return publish_step(step.investigationId, deps)
