@@ -62,8 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--namespace", "-n", action="append", metavar="NS", help="repeatable; default all")
     snap.add_argument("--out", required=True, metavar="DIR")
 
-    demo = sub.add_parser("demo", help="replay the bundled 2:51 AM payments-api incident offline")
+    demo = sub.add_parser("demo", help="the bundled 2:51 AM payments-api incident, through the local stack")
     demo.add_argument("--output", "-o", choices=OUTPUTS, default="text")
+    demo.add_argument("--offline", action="store_true",
+                      help="replay through the investigation engine only (no local AWS stack)")
+
+    local = sub.add_parser("local", help="run the complete local stack (API, state machine, DynamoDB, Slack)")
+    local.add_argument("--snapshot", metavar="DIR", help="cluster snapshot to serve (default: the demo)")
     return parser
 
 
@@ -99,6 +104,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "snapshot":
         from firstresponder.cli.snapshot import run_snapshot
         return run_snapshot(args)
+    if args.command == "local":
+        from firstresponder.cli.local import run_local
+        return run_local(args)
     if args.command == "demo":
         from firstresponder.cli.demo import run_demo
         return run_demo(args)

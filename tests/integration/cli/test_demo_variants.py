@@ -13,7 +13,13 @@ import yaml
 
 from firstresponder.cli.demo import demo_dir
 
-CRASHING_POD = "payments-api-gr9mr7rk9m-qk29b"
+
+def crashing_pod(snapshot: Path) -> str:
+    """The demo pod in CrashLoopBackOff, found from the data (the generator may rename pods)."""
+    pods = yaml.safe_load((snapshot / "objects" / "pods.yaml").read_text())["items"]
+    return next(p["metadata"]["name"] for p in pods
+                if any((s.get("state") or {}).get("waiting", {}).get("reason") == "CrashLoopBackOff"
+                       for s in p["status"].get("containerStatuses", [])))
 
 
 def investigate(snapshot: Path) -> dict[str, Any]:
@@ -52,18 +58,19 @@ def test_demo_names_the_configmap_and_db_host(tmp_path: Path) -> None:
 
 def test_db_host_unchanged_and_container_oomkilled_gives_oom(tmp_path: Path) -> None:
     snapshot = copy_demo(tmp_path)
+    crashing = crashing_pod(snapshot)
 
     def restore_host_and_oom(obj: dict[str, Any]) -> None:
         meta = obj.get("metadata") or {}
         if obj.get("kind") == "ConfigMap" and meta.get("name") == "payments-config":
             obj["data"]["DB_HOST"] = "payments-db.production.svc.cluster.local"
             meta.get("annotations", {}).pop("kubectl.kubernetes.io/last-applied-configuration", None)
-        if obj.get("kind") == "Pod" and meta.get("name") == CRASHING_POD:
+        if obj.get("kind") == "Pod" and meta.get("name") == crashing:
             for status in obj["status"]["containerStatuses"]:
                 status["lastState"]["terminated"].update({"exitCode": 137, "reason": "OOMKilled"})
 
     edit_objects(snapshot, restore_host_and_oom)
-    logs = snapshot / "logs" / "production" / CRASHING_POD
+    logs = snapshot / "logs" / "production" / crashing
     healthy_start = "\n".join(line for line in (logs / "api.previous.log").read_text().splitlines()[:1])
     for name in ("api.previous.log", "api.log"):
         (logs / name).write_text(healthy_start + "\n")
