@@ -43,7 +43,9 @@ def _through_local_stack(args: argparse.Namespace) -> int:
     from firstresponder.local.slack_text import blocks_as_text
     from firstresponder.local.stack import running_local_stack
 
-    say = (lambda m: print(f"… {m}", file=sys.stderr, flush=True))
+    def say(message: str) -> None:
+        print(f"… {message}", file=sys.stderr, flush=True)
+
     say("starting the local stack (simulated cluster, DynamoDB, Step Functions, HTTP API, Slack stand-in)")
     with running_local_stack(demo_dir()) as stack:
         say("POST /alerts/alertmanager: KubePodCrashLooping for payments-api in production")

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-TOKEN = "xoxb-test-token"
+TOKEN = "xoxb-local-stand-in"  # noqa: S105 - the stand-in's own, not a credential
 
 
 def block_kit_problems(payload: dict[str, Any]) -> list[str]:
