@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint typecheck unit accuracy bench reliability eval-llm schema clean
+.PHONY: venv demo test lint typecheck unit accuracy learning bench reliability eval-llm schema clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,9 @@ test: lint typecheck unit
 
 accuracy: venv
 	$(PY) -m firstresponder.evaluation.accuracy tests/scenarios
+
+learning: venv
+	$(PY) -m firstresponder.evaluation.learning tests/scenarios
 
 bench: venv
 	$(PY) -m bench

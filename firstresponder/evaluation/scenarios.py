@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from firstresponder.models import AlertStatus, Category, ConfidenceLevel, Report, ResourceRef
+from firstresponder.models import AlertStatus, Category, ConfidenceLevel, EvidenceBundle, Report, ResourceRef
 from firstresponder.render import render_text
 
 Investigator = Callable[..., Report]
@@ -102,3 +102,22 @@ def investigate_scenario(scenario: Path, *, weights: Mapping[str, float] | None 
     with tempfile.TemporaryDirectory() as tmp, SimulatedCluster(load_snapshot(scenario)) as sim:
         reader = connect_kubeconfig(sim.write_kubeconfig(Path(tmp) / "kubeconfig"), "firstresponder-sim")
         return investigate(primary, reader, weights=weights, refiner=refiner)  # type: ignore[arg-type]
+
+
+def scenario_bundle(scenario: Path) -> EvidenceBundle:
+    """Discover and collect once (simulator over HTTP); diagnosis can then be replayed purely."""
+    from firstresponder.collectors import collect_all
+    from firstresponder.intake import parse_alert_file
+    from firstresponder.kube.connection import connect_kubeconfig
+    from firstresponder.services.incidents import incidents_to_investigate
+    from firstresponder.sim.server import SimulatedCluster
+    from firstresponder.snapshot.reader import load_snapshot
+    from firstresponder.topology import discover
+
+    alerts = [a for a in parse_alert_file(scenario / "alert.json", None) if a.status == AlertStatus.FIRING]
+    alert, _related = incidents_to_investigate(alerts)[0]
+    with tempfile.TemporaryDirectory() as tmp, SimulatedCluster(load_snapshot(scenario)) as sim:
+        reader = connect_kubeconfig(sim.write_kubeconfig(Path(tmp) / "kubeconfig"), "firstresponder-sim")
+        topology, gaps = discover(reader, alert.resource, namespace=alert.namespace)
+        bundle = collect_all(reader, topology, alert, now=alert.starts_at)
+    return bundle.model_copy(update={"gaps": [*gaps, *bundle.gaps]})

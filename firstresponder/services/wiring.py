@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import urllib.request
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -40,6 +40,7 @@ class RuntimeSettings(BaseModel):
     llm_provider: str = "none"  # none | anthropic | bedrock
     public_base_url: str = ""
     sns_topic_arns: list[str] = []
+    dedup_window_seconds: int = 1800  # alerts of one incident within this window join one investigation
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RuntimeSettings:
@@ -52,7 +53,8 @@ class RuntimeSettings(BaseModel):
             slack_channel=e.get("SLACK_CHANNEL"), slack_routes=e.get("SLACK_ROUTES"),
             report_link_key_secret=e.get("REPORT_LINK_KEY_SECRET_ARN"), anthropic_secret=e.get("ANTHROPIC_SECRET_ARN"),
             llm_provider=e.get("LLM_PROVIDER", "none"), public_base_url=e.get("PUBLIC_BASE_URL", "").rstrip("/"),
-            sns_topic_arns=[a for a in e.get("SNS_TOPIC_ARNS", "").split(",") if a])
+            sns_topic_arns=[a for a in e.get("SNS_TOPIC_ARNS", "").split(",") if a],
+            dedup_window_seconds=int(e.get("DEDUP_WINDOW_SECONDS", "1800")))
 
 
 class Runtime:
@@ -170,7 +172,8 @@ def intake_deps(runtime: Runtime) -> Any:
                       starter=ExecutionStarter(s.state_machine_arn or "", region=s.region),
                       expected_tokens=runtime.tokens_for, sns_region=s.region or "us-east-1",
                       sns_account=account, sns_topic_arns=s.sns_topic_arns,
-                      confirm_subscription=runtime.confirm_subscription)
+                      confirm_subscription=runtime.confirm_subscription,
+                      dedup_window=timedelta(seconds=s.dedup_window_seconds))
 
 
 def api_deps(runtime: Runtime) -> Any:
