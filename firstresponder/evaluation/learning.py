@@ -30,7 +30,7 @@ def _correct(expected: Expected, bundle: EvidenceBundle, weights: dict[str, floa
 
 def replay(cases: list[tuple[Expected, EvidenceBundle]], *, learn: bool, noise: bool, seed: int = 7) -> list[float]:
     """Accuracy per round; all cases share one environment (one team's namespace)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - simulated engineers, not cryptography
     tallies: dict[str, CategoryTally] = {}
     accuracy: list[float] = []
     start = min(b.alert.starts_at for _e, b in cases)

@@ -12,9 +12,12 @@ _VALUE_FIELDS = ("data", "stringData")
 
 
 def redact_secret(obj: dict[str, Any]) -> dict[str, Any]:
-    """Return ``obj`` with every Secret value replaced by ``REDACTED`` (keys kept); others unchanged."""
-    if obj.get("kind") != "Secret":
-        return obj
+    """Return ``obj`` with its values redacted if it is a Secret; other kinds pass unchanged."""
+    return redact_secret_values(obj) if obj.get("kind") == "Secret" else obj
+
+
+def redact_secret_values(obj: dict[str, Any]) -> dict[str, Any]:
+    """Replace every ``data``/``stringData`` value by ``REDACTED`` (keys kept), in place."""
     for field in _VALUE_FIELDS:
         values = obj.get(field)
         if isinstance(values, dict):

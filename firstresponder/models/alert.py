@@ -35,8 +35,10 @@ class MetricContext(BaseModel):
     comparison: str | None = None
     statistic: str | None = None
     period_seconds: int | None = None
-    datapoints: list[float] = Field(default_factory=list)
+    datapoints: list[float] = Field(default_factory=list)  # oldest first
     reason: str | None = None  # the source's own state-change reason text
+    # The expression the threshold applies to: metric math ("m1/m2"), an anomaly band, a Datadog query.
+    expression: str | None = None
 
 
 class Alert(BaseModel):

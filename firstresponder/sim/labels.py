@@ -106,9 +106,9 @@ class _Parser:
         return self._tokens[self._position] if self._position < len(self._tokens) else None
 
     def _next(self) -> str | None:
-        token = self._peek()
+        lexeme = self._peek()
         self._position += 1
-        return token
+        return lexeme
 
     def requirements(self) -> list[Requirement]:
         found = [self._requirement()]
@@ -119,12 +119,12 @@ class _Parser:
         return found
 
     def _requirement(self) -> Requirement:
-        token = self._next()
-        if token == "!":
+        lexeme = self._next()
+        if lexeme == "!":
             key = self._key(self._next())
             self._expect_end_of_requirement()
             return Requirement(key, "!")
-        key = self._key(token)
+        key = self._key(lexeme)
         operator = self._peek()
         if operator is None or operator == ",":
             return Requirement(key, "exists")
@@ -141,20 +141,20 @@ class _Parser:
             return Requirement(key, "gt" if operator == ">" else "lt", (bound,))
         raise _syntax(operator, "in, notin, =, ==, !=, gt, lt")
 
-    def _key(self, token: str | None) -> str:
-        if token is None or token in _SPECIAL or token in ("!=", "=="):
-            raise _syntax(token or "", "identifier")
-        problem = _key_problem(token)
+    def _key(self, lexeme: str | None) -> str:
+        if lexeme is None or lexeme in _SPECIAL or lexeme in ("!=", "=="):
+            raise _syntax(lexeme or "", "identifier")
+        problem = _key_problem(lexeme)
         if problem:
-            raise bad_request(f'unable to parse requirement: key: Invalid value: "{token}": {problem}')
-        return token
+            raise bad_request(f'unable to parse requirement: key: Invalid value: "{lexeme}": {problem}')
+        return lexeme
 
     def _exact_value(self, key: str) -> str:
-        token = self._peek()
-        if token is None or token == ",":
+        lexeme = self._peek()
+        if lexeme is None or lexeme == ",":
             return ""
         self._position += 1
-        return _valid_value(key, token)
+        return _valid_value(key, lexeme)
 
     def _set_values(self, key: str, operator: str) -> tuple[str, ...]:
         if self._next() != "(":
@@ -162,23 +162,21 @@ class _Parser:
         values: set[str] = set()
         expecting_value = True
         while True:
-            token = self._next()
-            if token is None:
+            lexeme = self._next()
+            if lexeme is None:
                 raise _syntax("", "')'")
-            if token == ")":
-                if not expecting_value or values:
-                    pass
+            if lexeme == ")":
                 if expecting_value and values:  # "(a,)" carries an empty value, as in the apiserver
                     values.add("")
                 break
-            if token == ",":
+            if lexeme == ",":
                 if expecting_value:
                     values.add("")
                 expecting_value = True
                 continue
-            if not expecting_value or token in _SPECIAL or token in ("!=", "=="):
-                raise _syntax(token, "',' or ')'")
-            values.add(_valid_value(key, token))
+            if not expecting_value or lexeme in _SPECIAL or lexeme in ("!=", "=="):
+                raise _syntax(lexeme, "',' or ')'")
+            values.add(_valid_value(key, lexeme))
             expecting_value = False
         if not values:
             raise bad_request(f"unable to parse requirement: values: Invalid value: []: for 'in', 'notin' "
@@ -187,9 +185,9 @@ class _Parser:
         return tuple(sorted(values))
 
     def _expect_end_of_requirement(self) -> None:
-        token = self._peek()
-        if token is not None and token != ",":
-            raise _syntax(token, "',' or end of string")
+        lexeme = self._peek()
+        if lexeme is not None and lexeme != ",":
+            raise _syntax(lexeme, "',' or end of string")
 
 
 def _key_problem(key: str) -> str | None:

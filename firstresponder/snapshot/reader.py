@@ -13,6 +13,8 @@ import yaml
 from firstresponder.snapshot.model import LogKey, Snapshot, SnapshotError
 from firstresponder.snapshot.safe_yaml import load_all_json_compatible
 
+__all__ = ["LogKey", "Snapshot", "SnapshotError", "load_snapshot"]
+
 MAX_FILE_BYTES = 256 * 1024 * 1024  # one objects file (a 10,000-pod cluster prints ~100 MB)
 MAX_LOG_BYTES = 64 * 1024 * 1024
 OBJECT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -132,18 +134,23 @@ def _log_key(directory: Path, file: Path) -> LogKey | None:
     return LogKey(namespace, pod, container, previous)
 
 
-def _files_inside(root: Path, directory: Path) -> list[Path]:
+def _files_inside(root: Path, directory: Path, seen: set[Path] | None = None) -> list[Path]:
     """Regular files under ``directory``; a symlink pointing outside the snapshot is refused."""
     _ensure_inside(root, directory)
+    seen = set() if seen is None else seen
+    if directory.resolve() in seen:  # a symlink loop: each real directory is read once
+        return []
+    seen.add(directory.resolve())
     found: list[Path] = []
     for current, dirnames, filenames in os.walk(directory, followlinks=False):
+        seen.add(Path(current).resolve())
         for name in [*dirnames, *filenames]:
             entry = Path(current) / name
             if entry.is_symlink():
                 _ensure_inside(root, entry)
         for name in dirnames:
             if (Path(current) / name).is_symlink():  # os.walk does not descend into it: do so explicitly
-                found.extend(_files_inside(root, Path(current) / name))
+                found.extend(_files_inside(root, Path(current) / name, seen))
         found.extend(Path(current) / name for name in filenames if (Path(current) / name).is_file())
     return found
 

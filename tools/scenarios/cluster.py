@@ -42,6 +42,8 @@ class Cluster:
         self.logs: dict[tuple[str, str, str, bool], str] = {}
         self._rv = 4_810_000 + ids.number(0, 900_000, slug)
         self.finalizers: list[Callable[[Cluster], None]] = []
+        # Per-object hints for status finalizers (keyed by uid), never written out.
+        self.hints: dict[str, dict[str, Any]] = {}
         # Files to write as a plain YAML stream of objects instead of a v1 List.
         self.stream_files: set[str] = set()
 
@@ -128,6 +130,9 @@ def as_list(items: Iterable[Obj]) -> Obj:
 
 class _Dumper(yaml.SafeDumper):
     """Block style, kubectl-like: sorted keys, no line folding, literal blocks for multi-line strings."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # kubectl never prints anchors/aliases (and the snapshot reader refuses them)
 
 
 def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:

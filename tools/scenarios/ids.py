@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -54,3 +55,21 @@ def ts(moment: datetime) -> str:
 def micro_ts(moment: datetime) -> str:
     """metav1.MicroTime as printed (eventTime, renewTime)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_EKS_NODE = re.compile(r"^ip-(\d+)-(\d+)-(\d+)-(\d+)\.")
+
+
+def node_ip(slug: str, node: str) -> str:
+    """A node's InternalIP: EKS names nodes after it (ip-10-0-16-210.<region>.compute.internal)."""
+    m = _EKS_NODE.match(node)
+    return ".".join(m.groups()) if m else ip_in("10.0", slug, "node", node)
+
+
+def pod_ip(slug: str, node: str | None, *parts: object) -> str:
+    """A pod IP from the node's /20 subnet, as the VPC CNI assigns secondary addresses."""
+    if node is None:
+        return ip_in("10.0", slug, "pod", *parts)
+    a, b, c, _ = node_ip(slug, node).split(".")
+    base = int(c) - int(c) % 16
+    return f"{a}.{b}.{base + number(0, 15, slug, 'pod3', *parts)}.{number(2, 250, slug, 'pod4', *parts)}"
