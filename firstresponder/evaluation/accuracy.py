@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     for key in ("category_accuracy", "facts_mentioned", "remediation_targets_culprit", "confidence_as_expected"):
         print(f"{key:24} {summary[key]:.0%}")
     print(f"crashes                 {int(summary['crashes'])}")
+    from firstresponder.evaluation.llm import credentials
+
+    print("with models             " + ("run `make eval-llm` for the routed-model accuracy beside this baseline"
+                                         if credentials() else "not measured: no model credentials here "
+                                         "(`make eval-llm` runs it when they are present)"))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "scores": [s.model_dump() for s in scores]}, indent=2))
     return 0 if ok_culprit and ok_high else 1
