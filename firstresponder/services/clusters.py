@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from firstresponder.kube.reader import ClusterReader
 
@@ -17,11 +17,11 @@ class UnknownCluster(Exception):
 
 
 class ClusterTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    eks_cluster: str | None = None
+    eks_cluster: str | None = Field(default=None, validation_alias=AliasChoices("eks_cluster", "eksClusterName"))
     region: str | None = None
-    role_arn: str | None = None  # assumed with STS first (cross-account)
+    role_arn: str | None = Field(default=None, validation_alias=AliasChoices("role_arn", "roleArn"))  # cross-account
     kubeconfig: str | None = None  # local stack / operators running the CLI
     context: str | None = None
 
@@ -40,7 +40,11 @@ class ClusterRegistry(BaseModel):
 
     @classmethod
     def from_json(cls, text: str) -> ClusterRegistry:
-        return cls.model_validate(json.loads(text))
+        """``{"clusters": {...}, "default": name}``, or the template's flat ``{name: {...}}`` form."""
+        data = json.loads(text)
+        if isinstance(data, dict) and "clusters" not in data:
+            data = {"clusters": data, "default": next(iter(data)) if len(data) == 1 else None}
+        return cls.model_validate(data)
 
     def name_for(self, cluster: str | None) -> str:
         name = cluster or self.default
