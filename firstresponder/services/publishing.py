@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from firstresponder.models import Report
+from firstresponder.models import AlertStatus, Report
 from firstresponder.render import render_slack
 from firstresponder.slack.gateway import SlackDeliveryError, SlackGateway
 from firstresponder.slack.routing import SlackRouting
@@ -57,3 +57,15 @@ def _note(record: InvestigationRecord, store: InvestigationStore, note: str) -> 
     updated = record.model_copy(update={"delivery_note": note})
     store.update(updated)
     return updated
+
+
+def republish_resolved(record: InvestigationRecord, store: InvestigationStore, *, slack: SlackGateway | None,
+                       routing: SlackRouting | None, report_url: str | None) -> InvestigationRecord:
+    """The alert resolved: mark the stored report and update the one Slack message in place."""
+    report = store.load_report(record.id)
+    if report is None:  # still running: Publish will post the report with the resolution recorded
+        return record
+    resolved_alert = report.alert.model_copy(update={"status": AlertStatus.RESOLVED, "ends_at": record.resolved_at})
+    report = report.model_copy(update={"alert": resolved_alert})
+    store.save_report(report, at=record.updated_at)
+    return post_to_slack(report, record, store, slack=slack, routing=routing, report_url=report_url)

@@ -172,8 +172,22 @@ def intake_deps(runtime: Runtime) -> Any:
                       starter=ExecutionStarter(s.state_machine_arn or "", region=s.region),
                       expected_tokens=runtime.tokens_for, sns_region=s.region or "us-east-1",
                       sns_account=account, sns_topic_arns=s.sns_topic_arns,
-                      confirm_subscription=runtime.confirm_subscription,
+                      confirm_subscription=runtime.confirm_subscription, on_resolved=_on_resolved(runtime),
                       dedup_window=timedelta(seconds=s.dedup_window_seconds))
+
+
+def _on_resolved(runtime: Runtime) -> Any:
+    """Update the Slack message of an investigation whose alert resolved (when Slack is configured)."""
+    from firstresponder.services.publishing import republish_resolved
+    from firstresponder.storage.investigations import InvestigationStore
+
+    def update(record: Any) -> None:
+        slack, routing = slack_gateway(runtime)
+        if slack is not None and record.slack is not None:
+            republish_resolved(record, InvestigationStore(runtime.dynamo), slack=slack, routing=routing,
+                               report_url=report_link(runtime, record.id))
+
+    return update
 
 
 def api_deps(runtime: Runtime) -> Any:

@@ -74,3 +74,24 @@ def test_transient_fault_is_retried_and_permanent_fault_becomes_a_gap() -> None:
         assert any(e["facts"]["source"] == "container.logs" for e in report["evidence"])  # logs recovered
         assert report["root_cause"]["resource"]["name"] == "payments-config"
         assert stack.slack.calls_to("chat.postMessage")
+
+
+def test_resolved_alert_updates_the_one_slack_message() -> None:
+    import json
+
+    with running_local_stack(demo_dir()) as stack:
+        investigation = send_demo_alert(stack)
+        wait_for(stack, investigation)
+        (post, *_thread) = stack.slack.calls_to("chat.postMessage")
+        payload = json.loads((demo_dir() / "alert.json").read_text())
+        payload["status"] = "resolved"
+        for alert in payload["alerts"]:
+            alert.update({"status": "resolved", "endsAt": "2026-03-17T03:30:00Z"})
+        resolved = httpx.post(f"{stack.url}/alerts/alertmanager", json=payload,
+                              headers={"Authorization": f"Bearer {stack.webhook_token}"})
+        assert resolved.status_code == 200
+        assert resolved.json()["resolved"] == 1
+        (update,) = stack.slack.calls_to("chat.update")
+        assert len(stack.slack.calls_to("chat.postMessage")) == 1 + len(_thread)  # no second post
+        assert update["ts"] in stack.slack.messages
+        assert "esolved" in json.dumps(update["blocks"])
