@@ -4,6 +4,7 @@ are artifacts in DynamoDB. The local engine (services.investigation) runs the sa
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,9 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from firstresponder.collectors import CollectionTask, assemble_bundle, plan_collection, run_task
-from firstresponder.collectors.coredns import DNS_REF
-from firstresponder.collectors.coredns import NAME as COREDNS
+from firstresponder.collectors import (
+    CollectionTask,
+    assemble_bundle,
+    plan_collection,
+    plan_followups,
+    run_task,
+)
 from firstresponder.kube.reader import ClusterReader
 from firstresponder.learning.history import history_lines
 from firstresponder.learning.weights import category_weights
@@ -96,8 +101,6 @@ def discover_step(investigation_id: str, deps: StepDeps) -> dict[str, Any]:
     topology, gaps = discover(reader, alert.resource, namespace=alert.namespace, budget=TopologyBudget())
     deps.artifacts.put(investigation_id, TOPOLOGY, StoredTopology(topology=topology, gaps=gaps), now=now)
     tasks = plan_collection(topology)
-    if topology.nodes:  # cluster DNS is cheap to read and only cited when logs show DNS failures
-        tasks.append(CollectionTask(collector=COREDNS, resource=DNS_REF))
     items = [TaskItem(taskId=f"t{n:03d}", collector=t.collector, resource=t.resource) for n, t in enumerate(tasks)]
     return {"tasks": [i.model_dump(mode="json") for i in items]}
 
@@ -117,6 +120,13 @@ def collect_step(investigation_id: str, task: dict[str, Any], deps: StepDeps) ->
     if statuses & {500, 502, 503, 504} or any(g.reason in ("timeout", "connection error") for g in result.gaps):
         raise KubeTransient(f"{item.collector} on {item.resource.key}: transient API failure")
     deps.artifacts.put(investigation_id, f"RESULT{item.taskId}", result, now=deps.clock())
+    # Follow-ups (cluster DNS when logs show DNS failures, hosts named only in error logs) run here,
+    # in the same invocation; named by task so two collectors asking for the same one store it once.
+    for followup in plan_followups(stored.topology, [result]):
+        name = "RESULTF" + hashlib.sha256(followup.key.encode()).hexdigest()[:16]
+        if deps.artifacts.get(investigation_id, name, CollectorResult) is None:
+            extra = run_task(reader, followup, stored.topology, record.alert, record.alert.starts_at)
+            deps.artifacts.put(investigation_id, name, extra, now=deps.clock())
     return {"taskId": item.taskId, "status": result.status}
 
 
