@@ -186,6 +186,8 @@ def publish_step(investigation_id: str, deps: StepDeps) -> dict[str, Any]:
 def record_failure_step(investigation_id: str, failure: dict[str, Any], deps: StepDeps) -> dict[str, Any]:
     """Store and post what was found even when the pipeline failed; the reason is in the report."""
     record = _record(deps, investigation_id)
+    if record.status.finished:  # already stored and posted (e.g. the FAILED status event after a Catch)
+        return {"status": record.status.value}
     now = deps.clock()
     error = f"{failure.get('Error', 'error')}: {str(failure.get('Cause', ''))[:300]}"
     bundle = _bundle(investigation_id, record, deps, [])
