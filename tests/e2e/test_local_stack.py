@@ -95,3 +95,23 @@ def test_resolved_alert_updates_the_one_slack_message() -> None:
         assert len(stack.slack.calls_to("chat.postMessage")) == len(posts)  # no second post
         assert update["ts"] in stack.slack.messages
         assert "esolved" in json.dumps(update["blocks"])
+
+
+def test_a_failing_step_still_stores_and_posts_a_failed_investigation() -> None:
+    import json
+
+    payload = json.loads((demo_dir() / "alert.json").read_text())
+    for alert in payload["alerts"]:
+        alert["labels"]["cluster"] = "cluster-nobody-registered"
+    with running_local_stack(demo_dir()) as stack:
+        response = httpx.post(f"{stack.url}/alerts/alertmanager", json=payload,
+                              headers={"Authorization": f"Bearer {stack.webhook_token}"})
+        investigation = response.json()["investigations"][0]["id"]
+        view = wait_for(stack, investigation)
+        assert view["status"] == "failed"
+        assert "not registered" in view["error"]
+        report = view["report"]
+        assert report["root_cause"]["confidence"]["level"] == "low"
+        assert any("investigation pipeline" in g["what"] for g in report["gaps"])
+        (post, *_rest) = stack.slack.calls_to("chat.postMessage")
+        assert "Inconclusive" in json.dumps(post["blocks"]) or "could not" in json.dumps(post["blocks"])
