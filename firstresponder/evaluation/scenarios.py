@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -69,14 +70,17 @@ def scenario_dirs(corpus: Path) -> list[Path]:
 
 
 def _mentions(command: str, target: str) -> bool:
+    """Whether a kubectl command names ``kind/name`` (``configmap/x``, ``configmap x``,
+    ``secret docker-registry x``...)."""
     kind, _, name = target.lower().partition("/")
-    text = command.lower()
-    return f"{kind}/{name}" in text or f"{kind} {name}" in text or (kind == "external" and name in text)
+    tokens = set(re.split(r"[\s/=']+", command.lower()))
+    return (kind in tokens or kind == "external") and name in tokens or (kind == "external" and name in command)
 
 
 def score(scenario: str, expected: Expected, report: Report) -> Score:
     cause = report.root_cause
-    text = render_text(report).lower()
+    # Facts may be split by line wrapping in the text rendering: compare on collapsed whitespace.
+    text = " ".join(render_text(report).lower().split())
     missing = [f for f in expected.facts if f.lower() not in text]
     commands = [r.command or "" for r in report.remediation]
     remediation_ok = all(any(_mentions(c, t) for c in commands) for t in expected.remediation_targets)

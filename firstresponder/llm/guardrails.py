@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from firstresponder.analysis import validation_topology
 from firstresponder.analysis.remediation.validator import validate_command
 from firstresponder.llm.answers import ProposedCommand, RootCauseAnswer
 from firstresponder.models import EvidenceBundle, ResourceRef
 
 # Verbs a model may propose; anything else (delete, drain, exec, apply -f URL...) is refused outright.
-ALLOWED_VERBS = {"patch", "set", "rollout", "scale", "uncordon", "get", "describe", "logs", "edit", "annotate"}
+ALLOWED_VERBS = {"patch", "set", "rollout", "scale", "uncordon", "get", "describe", "logs"}
 
 
 def root_cause_problems(answer: RootCauseAnswer, bundle: EvidenceBundle) -> list[str]:
@@ -36,4 +37,4 @@ def command_problems(proposed: ProposedCommand, bundle: EvidenceBundle) -> list[
         return ["not a kubectl command"]
     if words[1] not in ALLOWED_VERBS:
         return [f"verb {words[1]!r} is not allowed"]
-    return validate_command(proposed.command, bundle.topology)
+    return validate_command(proposed.command, validation_topology(bundle))
