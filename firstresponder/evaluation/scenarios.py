@@ -74,7 +74,7 @@ def _mentions(command: str, target: str) -> bool:
     ``secret docker-registry x``...)."""
     kind, _, name = target.lower().partition("/")
     tokens = set(re.split(r"[\s/=']+", command.lower()))
-    return (kind in tokens or kind == "external") and name in tokens or (kind == "external" and name in command)
+    return ((kind in tokens or kind == "external") and name in tokens) or (kind == "external" and name in command)
 
 
 def score(scenario: str, expected: Expected, report: Report) -> Score:
