@@ -1,0 +1,92 @@
+"""docs/performance.md: the latest table with how each figure is measured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.figures import Figure, markdown_table
+from bench.machine import describe
+
+METHOD = """\
+## How each figure is measured
+
+1. **Cluster size.** `bench/synthetic.py` writes snapshots of about 100, 1,000 and 10,000 pods: the demo's
+   objects verbatim (ConfigMap change → CrashLoopBackOff in `production`) plus healthy apps cloned from the
+   demo's own `checkout-web` (Deployment, two ReplicaSets, three pods, Service, Endpoints, EndpointSlice,
+   ConfigMap, PodMetrics, one Event per pod), in namespaces of about 100 pods and on nodes of about 30 pods,
+   so the alerting namespace and node look alike at every size and only the cluster grows. Each snapshot is
+   served by `SimulatedCluster` in its own process (`bench/simserver.py`); the investigation
+   (`services.investigation.investigate`, deterministic, `connect_kubeconfig` gateway) runs in the bench
+   process: one warm-up, then the median of three. Requests and bytes are the gateway's `stats`. Peak memory
+   is the tracemalloc peak of one investigation (Python allocations of the bench process only; the
+   simulator is elsewhere).
+2. **Latency hiding.** The 100-pod cluster with `latency_seconds=0.05`: the default investigation vs
+   `max_workers=1` for both discovery and collection. The critical path comes from a tracing
+   `ClusterReader` wrapper (`bench/tracing.py`): round trips spanned, and per module the longest chain of
+   its reads that ran one after another.
+3. **Simulator.** On the 10,000-pod cluster, 200 requests each through `httpx` with keep-alive:
+   namespaced and all-namespace label-selector lists, and gets.
+4. **Intake.** The powertools resolver from `api.app.build_api`, invoked in-process with API Gateway v2
+   events (`local.http_api.api_gateway_event`), DynamoDB on moto's `ThreadedMotoServer`. DynamoDB units
+   are counted from item sizes through botocore event hooks (`bench/dynamo_meter.py`). The storm sends
+   1,000 alerts of one workload (50 fingerprints) from 16 threads, one resolver per thread.
+5. **Cold start.** Per function in template.yaml: `python -X importtime -c "import app"` in
+   `functions/<name>/` (module body included), median of three, with placeholder environment values; the
+   size is the sum of the installed sizes (importlib.metadata RECORD files) of the distributions each of the
+   function's layers lists in `layers/<layer>/requirements.txt`, plus the package for the core layer.
+6. **End to end.** `firstresponder.local.stack.running_local_stack` on the demo snapshot: HTTP POST →
+   intake → moto Step Functions executing `statemachine/investigation.asl.json` → the real handlers →
+   DynamoDB → Slack stand-in. The clock stops when the execution ends (report stored and posted). Time
+   per state and per Lambda from the execution history. The dedup window is set to 1 s so every run is a
+   new incident.
+7. **Cost.** Counts from 6 (invocations, Lambda durations × template memory, state transitions, DynamoDB
+   units), INIT from 5, duplicates from 4, priced with `bench/prices.yaml`; model tokens estimated from
+   the real prompts (`llm.prompting`) on the demo's bundle and priced with `firstresponder/llm/pricing.yaml`.
+   Assumptions are in `bench/cost.py` and `bench/model_cost.py`.
+"""
+
+
+FINDINGS = """\
+## What the figures say (analysis of the 2026-11-28 runs; re-check after changes)
+
+- **Cluster size does not matter to the investigation**: the same 43 requests and ~0.8 MB at 100, 1,000 and
+  10,000 pods, the same root cause, ~2 MB of Python allocations. The largest response is the node's pod list
+  (`/api/v1/pods?fieldSelector=spec.nodeName=...`, ~250 KB), which grows with pods per node, not with the cluster.
+- **Latency hiding is at the edge of its target (≈3.8-4.1×)**. At 50 ms per request the run spans ~11 round
+  trips for 43 requests: discovery ~6.5 (one per BFS layer, plus expanders that read twice in a row:
+  `topology/configuration.py` ConfigMap/ServiceAccount → Secret, `topology/dependencies.py` ConfigMap → Service,
+  and `topology/ownership.py` listing pods again one layer after the ReplicaSet), collection ~4.5. Collection's
+  rounds are mostly queueing: 27 tasks on `collect_all(max_workers=8)` run in ~4 waves (the deployed Map has
+  `MaxConcurrency: 8` too), then the CoreDNS follow-up adds one more. With 16 workers the run is ~5% faster;
+  with 32 it gets *slower* (~1.5 s) because the simulator's listen backlog is `socketserver`'s default of 5
+  (`sim/handler.py` `SimulatorHttpServer` does not set `request_queue_size`), so bursts of new connections
+  wait for SYN retransmits.
+- **The project's snapshot reader is the bottleneck for big snapshots**: `load_snapshot` parses `.json` with
+  PyYAML at ~0.5 MB/s (one large `List` document parses superlinearly: 3.5 MB in 11 s vs 2.9 s as a stream), so
+  a 10,000-pod snapshot (112 MB) takes minutes (266 s measured once). `json.loads` reads the same in ~5 s;
+  the bench serves its filler that way. Parsing `.json` files with the json module would fix it.
+- **Cost is dominated by Step Functions Standard transitions** (32 per investigation, $0.0008 of ~$0.001): one
+  Map iteration per collection task. Everything else is cents per thousand investigations.
+"""
+
+
+def write_markdown(path: Path, figures: list[Figure], *, info: dict[str, Any], measured_at: str, seconds: float,
+                   context: dict[str, Any]) -> None:
+    """Rewrite docs/performance.md with this run's table."""
+    text = "\n".join([
+        "# Performance, scale and cost",
+        "",
+        "Generated by `make bench` (`python -m bench`); the same figures are in `bench/results.json`.",
+        "Each figure stands beside its target; INFO rows have none, EST rows are estimates from measured",
+        "counts and published prices.",
+        "",
+        f"Measured {measured_at} on {describe(info)}, in {seconds:.0f} s.",
+        "",
+        markdown_table(figures),
+        "",
+        FINDINGS,
+        METHOD,
+    ])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
