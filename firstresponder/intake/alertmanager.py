@@ -136,7 +136,25 @@ def _exporter_label_notes(labels: dict[str, str], rule: AlertRule) -> list[str]:
     return [f"labels {', '.join(ignored)} name the metrics exporter, not the subject; ignored"]
 
 
+# Labels Prometheus renames to exported_<name> when the scraped series carries them too
+# (honor_labels: false): the plain ones then name the scrape target (an exporter or controller).
+_TARGET_LABELS = ("namespace", "pod", "container", "service")
+
+
+def _subject_labels(labels: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Labels with ``exported_*`` values put back in place of the scrape target's own."""
+    exported = {key: labels[f"exported_{key}"] for key in _TARGET_LABELS if labels.get(f"exported_{key}")}
+    if not exported:
+        return labels, []
+    subject = {k: v for k, v in labels.items() if k not in _TARGET_LABELS} | exported
+    ignored = [f"{k}={clean_line(labels[k], 120)}" for k in _TARGET_LABELS if labels.get(k) and k not in exported]
+    note = "exported_* labels name the subject" + (
+        f"; {', '.join(ignored)} name the scrape target, ignored" if ignored else "")
+    return subject, [note]
+
+
 def _fallback_subject(labels: dict[str, str], alertname: str) -> Scope:
+    labels, exported_notes = _subject_labels(labels)
     for label, kind in FALLBACK_SUBJECT_LABELS:
         value = labels.get(label)
         if not value or (label in ("pod", "service") and _names_exporter(label, value, labels)):
@@ -144,7 +162,7 @@ def _fallback_subject(labels: dict[str, str], alertname: str) -> Scope:
         cluster_scoped = kind in CLUSTER_SCOPED_KINDS
         note = f"unknown alertname {alertname}: subject taken from label {label}"
         return scope_for(kind, value, None if cluster_scoped else labels.get("namespace"),
-                         origin=f"label {label}", notes=[note],
+                         origin=f"label {label}", notes=[note, *exported_notes],
                          container=labels.get("container") if kind == "Pod" else None)
     notes: list[str] = []
     namespace = checked_name(labels.get("namespace"), "namespace", notes)
