@@ -16,7 +16,9 @@ _HOSTNAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
 _URL = re.compile(
     r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?:[^@/\s\"']*@)?(?P<host>\[[^\]]+\]|[^:/\s?#,;\"'@]+)(?::(?P<port>\d{1,5}))?",
     re.IGNORECASE)
-_HOST_PORT = re.compile(rf"(?<![\w.@/-])(?P<host>{_LABEL}(?:\.{_LABEL})*):(?P<port>\d{{2,5}})(?![\w.])", re.IGNORECASE)
+# Not a stack frame: "node:net:1607:16", "app.js:42:7" carry a column after the line number.
+_HOST_PORT = re.compile(rf"(?<![\w.@/:-])(?P<host>{_LABEL}(?:\.{_LABEL})*):(?P<port>\d{{2,5}})(?![\w.]|:\d)",
+                        re.IGNORECASE)
 _SVC_NAME = re.compile(rf"(?<![\w.@/-])(?P<host>{_LABEL}(?:\.{_LABEL})*\.svc(?:\.{_LABEL})*)", re.IGNORECASE)
 _DSN_KEYWORD = re.compile(r"\bhost=(?P<host>[^\s;]+)(?:.*?\bport=(?P<port>\d{1,5}))?", re.IGNORECASE)
 _KEY_VALUE_LINE = re.compile(r"^\s*[\"']?(?P<key>[\w.-]+)[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'#]+)[\"']?\s*$")
