@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_coldstart() -> tuple[list[Figure], dict[str, Any]]:
         found, extra = coldstart.run()
-        shared["init_seconds"] = {name: value["seconds"] for name, value in extra.items()}
+        shared["init_seconds"] = {name: value["seconds"] for name, value in extra.items() if isinstance(value, dict)}
         return found, extra
 
     def run_endtoend() -> tuple[list[Figure], dict[str, Any]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -144,10 +146,14 @@ def handler_imports(name: str) -> list[str]:
     return list(dict.fromkeys(modules))
 
 
-def import_seconds(code: str, *, cwd: Path) -> float:
-    """Total import time reported by ``python -X importtime`` for ``code`` in a fresh interpreter."""
+def import_seconds(code: str, *, cwd: Path, package_root: Path = ROOT) -> float:
+    """Total import time reported by ``python -X importtime`` for ``code`` in a fresh interpreter.
+
+    ``package_root`` is where ``firstresponder`` is imported from; bytecode is never written, so a
+    copy without ``__pycache__`` is compiled on every run, as on Lambda's read-only /opt.
+    """
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, **STUB_ENV,
-           "PYTHONPATH": os.pathsep.join([str(ROOT), str(cwd)]), "PYTHONDONTWRITEBYTECODE": "0"}
+           "PYTHONPATH": os.pathsep.join([str(package_root), str(cwd)]), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     if done.returncode != 0:
@@ -170,7 +176,12 @@ class ColdStart:
     failure: str = ""
 
 
-def measure(spec: FunctionSpec, *, runs: int = RUNS) -> ColdStart:
+def interpreter_baseline(*, runs: int = RUNS) -> float:
+    """What -X importtime reports for an empty program (the interpreter's own start-up imports)."""
+    return statistics.median(import_seconds("pass", cwd=ROOT) for _ in range(runs))
+
+
+def measure(spec: FunctionSpec, *, runs: int = RUNS, baseline: float = 0.0) -> ColdStart:
     megabytes = sum(layer_bytes(layer) for layer in spec.layers) / 1e6
     directory = ROOT / "functions" / spec.name
     app = directory / "app.py"
@@ -178,7 +189,7 @@ def measure(spec: FunctionSpec, *, runs: int = RUNS) -> ColdStart:
         megabytes += sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()
                          and "__pycache__" not in f.parts) / 1e6
         try:
-            times = [import_seconds("import app", cwd=directory) for _ in range(runs)]
+            times = [import_seconds("import app", cwd=directory) - baseline for _ in range(runs)]
             return ColdStart(spec, statistics.median(times), f"functions/{spec.name}/app.py (module body run)",
                              megabytes)
         except (RuntimeError, subprocess.TimeoutExpired) as err:
@@ -187,7 +198,7 @@ def measure(spec: FunctionSpec, *, runs: int = RUNS) -> ColdStart:
         failure = ""
     modules = handler_imports(spec.name)
     code = "; ".join(f"import {m}" for m in modules)
-    times = [import_seconds(code, cwd=ROOT) for _ in range(runs)]
+    times = [import_seconds(code, cwd=ROOT) - baseline for _ in range(runs)]
     return ColdStart(spec, statistics.median(times), "imports of " + ", ".join(modules), megabytes, failure)
 
 
@@ -195,14 +206,31 @@ def run() -> tuple[list[Figure], dict[str, Any]]:
     specs = function_specs(load_template())
     figures: list[Figure] = []
     context: dict[str, Any] = {}
+    baseline = interpreter_baseline()
     for spec in specs:
-        result = measure(spec)
+        result = measure(spec, baseline=baseline)
         context[spec.name] = {"seconds": result.seconds, "megabytes": result.megabytes, "memory_mb": spec.memory_mb,
                               "layers": list(spec.layers), "what": result.what, "failure": result.failure}
         figures.append(Figure("5 cold start", f"{spec.name}: import time", result.seconds, "s", "", Verdict.INFO,
-                              (result.failure + "; " if result.failure else "") + result.what[:90]))
+                              (result.failure + "; " if result.failure else "") + result.what[:90]
+                              + f"; interpreter start-up ({baseline * 1000:.0f} ms) subtracted"))
         figures.append(Figure("5 cold start", f"{spec.name}: unzipped size ({' + '.join(spec.layers)})",
                               result.megabytes, "MB", f"< {LAMBDA_LIMIT_MB:.0f} MB",
                               judged(result.megabytes < LAMBDA_LIMIT_MB),
                               "installed sizes in this venv (x86_64, CPython 3.11); layers are built for arm64/3.12"))
+    with tempfile.TemporaryDirectory(prefix="bench-nopyc-") as tmp:
+        shutil.copytree(ROOT / "firstresponder", Path(tmp) / "firstresponder",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        directory = ROOT / "functions" / "collect"
+        if (directory / "app.py").exists():
+            uncompiled = statistics.median(import_seconds("import app", cwd=directory, package_root=Path(tmp))
+                                           for _ in range(RUNS)) - baseline
+            context["collect_without_bytecode_seconds"] = uncompiled
+            figures.append(Figure("5 cold start", "collect: import time without the package's .pyc", uncompiled, "s",
+                                  "", Verdict.INFO, "layers/build.py copies firstresponder without __pycache__; "
+                                  "Lambda's /opt is read-only, so every cold start compiles it"))
+    anthropic = statistics.median(import_seconds("import anthropic", cwd=ROOT) for _ in range(RUNS)) - baseline
+    context["anthropic_import_seconds"] = anthropic
+    figures.append(Figure("5 cold start", "analyse with models on: + import anthropic", anthropic, "s", "",
+                          Verdict.INFO, "imported lazily, only when a model provider is configured"))
     return figures, context

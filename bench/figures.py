@@ -31,7 +31,7 @@ class Figure:
     def shown_value(self) -> str:
         if isinstance(self.value, str):
             return self.value
-        if self.value == 0 or abs(self.value) >= 100:
+        if float(self.value).is_integer() or abs(self.value) >= 100:
             text = f"{self.value:,.0f}"
         elif abs(self.value) >= 1:
             text = f"{self.value:,.2f}"

@@ -69,7 +69,7 @@ def assemble_bundle(alert: Alert, topology: Topology, results: Iterable[Collecto
                           gaps=list(all_gaps.values()))
 
 
-def collect_all(reader: ClusterReader, topology: Topology, alert: Alert, *, now: datetime, max_workers: int = 8,
+def collect_all(reader: ClusterReader, topology: Topology, alert: Alert, *, now: datetime, max_workers: int = 16,
                 gaps: Iterable[Gap] = ()) -> EvidenceBundle:
     """Plan, run every task in parallel (then the follow-ups), and assemble the EvidenceBundle."""
     tasks = plan_collection(topology)

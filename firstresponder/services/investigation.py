@@ -50,7 +50,7 @@ def report_id(alert: Alert) -> str:
 
 
 def investigate(alert: Alert, reader: ClusterReader, *, now: datetime | None = None,
-                weights: Mapping[str, float] | None = None, max_workers: int = 8,
+                weights: Mapping[str, float] | None = None, max_workers: int = 16,
                 budget: TopologyBudget | None = None, progress: Progress | None = None,
                 refiner: Refiner | None = None) -> Report:
     """Run one deterministic investigation against a cluster (live or simulated)."""

@@ -131,12 +131,10 @@ def collect_step(investigation_id: str, task: dict[str, Any], deps: StepDeps) ->
 
 
 def _bundle(investigation_id: str, record: InvestigationRecord, deps: StepDeps,
-            collected: list[dict[str, Any]]) -> EvidenceBundle:
+            collected: list[dict[str, Any]], results: list[CollectorResult]) -> EvidenceBundle:
     stored = deps.artifacts.get(investigation_id, TOPOLOGY, StoredTopology)
     topology = stored.topology if stored else Topology(root=record.alert.resource or ResourceRef(
         kind="Namespace", name=record.alert.namespace or "default"))
-    results = [r for name in deps.artifacts.list_names(investigation_id, "RESULT")
-               if (r := deps.artifacts.get(investigation_id, name, CollectorResult)) is not None]
     gaps = list(stored.gaps if stored else [])
     gaps += [Gap(what=f"collection task {c.get('taskId')}", reason=f"failed after retries: {c.get('error')}")
              for c in collected if c.get("status") == "failed"]
@@ -146,13 +144,14 @@ def _bundle(investigation_id: str, record: InvestigationRecord, deps: StepDeps,
 def analyse_step(investigation_id: str, collected: list[dict[str, Any]], deps: StepDeps) -> dict[str, Any]:
     record = _record(deps, investigation_id)
     now = deps.clock()
-    bundle = _bundle(investigation_id, record, deps, collected)
+    results = _results(investigation_id, deps)
+    bundle = _bundle(investigation_id, record, deps, collected, results)
     alert = record.alert
     weights = category_weights(deps.feedback.tallies(alert.cluster, alert.namespace), now)
     report = build_report(alert, bundle, reader=None, now=alert.starts_at, weights=weights, refiner=deps.refiner,
                           duration_ms=int((now - record.created_at).total_seconds() * 1000))
     report.id = investigation_id
-    report.stats.api_requests = sum(r.api_requests for r in _results(investigation_id, deps))
+    report.stats.api_requests = sum(r.api_requests for r in results)
     report.history = _history(record, deps, now)
     deps.investigations.save_report(report, at=now)
     return {"category": report.root_cause.category.value, "confidence": report.root_cause.confidence.level.value}
@@ -190,7 +189,7 @@ def record_failure_step(investigation_id: str, failure: dict[str, Any], deps: St
         return {"status": record.status.value}
     now = deps.clock()
     error = f"{failure.get('Error', 'error')}: {str(failure.get('Cause', ''))[:300]}"
-    bundle = _bundle(investigation_id, record, deps, [])
+    bundle = _bundle(investigation_id, record, deps, [], _results(investigation_id, deps))
     bundle.gaps.append(Gap(what="investigation pipeline", reason=f"failed: {error}"))
     report = build_report(record.alert, bundle, reader=None, now=record.alert.starts_at)
     report.id = investigation_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from typing import Any
 
@@ -44,6 +45,14 @@ else:  # pragma: no cover - libyaml is present in our builds
 
 def load_all_json_compatible(text: str) -> list[Any]:
     """Every document of a YAML stream, as JSON-compatible values (dict/list/str/int/float/bool/None)."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):  # JSON is YAML: parse it as JSON, ~50x faster and alias-free
+        try:
+            return [_json_compatible(json.loads(stripped), depth=0)]
+        except json.JSONDecodeError:
+            pass  # YAML flow style that is not strict JSON: the YAML loaders below
+        except RecursionError as exc:
+            raise UnsafeYamlError("JSON nesting is too deep") from exc
     # Without "&" and "*" there can be no anchor or alias, so the fast C loader is safe to use.
     loader: type[Any] = NoAliasSafeLoader
     if _FAST_LOADER is not None and "&" not in text and "*" not in text:
