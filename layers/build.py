@@ -7,6 +7,7 @@ also carries the ``firstresponder`` package. ``sam build`` calls this through ea
 
 from __future__ import annotations
 
+import compileall
 import shutil
 import subprocess
 import sys
@@ -28,10 +29,17 @@ def pip_command(layer: str, site_packages: Path) -> list[str]:
             "--target", str(site_packages), "--requirement", str(LAYERS / layer / "requirements.txt")]
 
 
+LAMBDA_PYTHON = (3, 12)
+
+
 def copy_package(site_packages: Path) -> None:
     """The firstresponder package with its data files, without the local stack or caches."""
     shutil.copytree(ROOT / "firstresponder", site_packages / "firstresponder", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", *NOT_DEPLOYED))
+    # /opt is read-only on Lambda: without bytecode every cold start compiles the package again.
+    # Only the runtime's own version helps (.pyc files are tagged cpython-312).
+    if sys.version_info[:2] == LAMBDA_PYTHON:
+        compileall.compile_dir(site_packages / "firstresponder", quiet=1)
 
 
 def size_mb(path: Path) -> float:
