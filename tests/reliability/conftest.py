@@ -7,18 +7,14 @@ from typing import Any
 
 import pytest
 
-from firstresponder.evaluation.scenarios import load_expected
 from firstresponder.intake import IntakeError
 from tests.reliability.fault_catalogue import CASES, KNOWN_CELLS, MissingGap
 from tests.reliability.figures import full_run
-from tests.reliability.runner import CORPUS, load_scenario, scenario_names
+from tests.reliability.runner import load_scenario, scenario_names
 from tests.support.aws import running_moto_server
 
 # One per family of cause, so the short form still crosses every kind of culprit with every fault.
-SHORT_SCENARIOS = ("01-", "02-", "05-", "06-", "13-", "21-")
-GENERIC_SHAPE = ("tools/scenarios/alerts.py:190 writes generic alerts in snake_case (starts_at, source, "
-                 "resource) but intake/generic.py and docs/alert-sources.md define startsAt, kind, name: 422")
-
+SHORT_SCENARIOS = ("01-", "02-", "06-", "13-", "21-")
 
 def parseable(name: str) -> bool:
     try:
@@ -48,9 +44,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             pytest.param(s, c, id=f"{s[:2]}-{c.name}", marks=_marks(s, c))
             for s in matrix_scenarios(metafunc.config) for c in CASES])
     elif "corpus_scenario" in metafunc.fixturenames:
-        metafunc.parametrize("corpus_scenario", [
-            pytest.param(n, marks=[pytest.mark.xfail(strict=True, raises=IntakeError, reason=GENERIC_SHAPE)]
-                         if load_expected(CORPUS / n).source == "generic" else []) for n in scenario_names()])
+        metafunc.parametrize("corpus_scenario", scenario_names())
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ def full_run(config: pytest.Config) -> bool:
 
 def add_totals(config: pytest.Config, counts: dict[str, int]) -> None:
     """For other plugins (the read-only recorder) to add their own figures."""
-    config.stash[TOTALS].update(counts)
+    config.stash.setdefault(TOTALS, Counter()).update(counts)
 
 
 @pytest.fixture

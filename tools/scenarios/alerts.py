@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
-from typing import Any
 from urllib.parse import quote_plus
 
 from tools.scenarios import ids
@@ -185,13 +184,39 @@ def datadog_custom(*, monitor_id: int, title: str, body: str, event_type: str, a
 
 def generic(*, name: str, title: str, description: str, severity: str, starts: datetime, cluster: str,
             namespace: str | None, resource: dict[str, str] | None, labels: dict[str, str] | None = None,
-            **extra: Any) -> Obj:
-    """The product's generic JSON alert (fields of the normalised Alert model, snake_case)."""
-    body: Obj = {"source": "generic", "name": name, "title": title, "description": description,
-                 "severity": severity, "status": "firing", "cluster": cluster, "namespace": namespace,
-                 "starts_at": starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                 "fingerprint": ids.hexid(16, "generic", name, starts), "labels": labels or {}}
+            runbook_url: str | None = None) -> Obj:
+    """The product's generic JSON alert (docs/alert-sources.md): kind+name name the resource."""
+    body: Obj = {"title": title, "startsAt": starts.strftime("%Y-%m-%dT%H:%M:%SZ"), "status": "firing",
+                 "severity": severity, "cluster": cluster}
+    if namespace:
+        body["namespace"] = namespace
     if resource:
-        body["resource"] = resource
-    body.update(extra)
+        body["kind"] = resource["kind"]
+        body["name"] = resource["name"]
+    body["description"] = description
+    body["labels"] = {"alertname": name, **(labels or {})}
+    if runbook_url:
+        body["annotations"] = {"runbook_url": runbook_url}
     return body
+
+
+def cloudwatch_math_alarm(*, name: str, description: str, expression: str, label: str,
+                          metrics: dict[str, tuple[str, str, dict[str, str], str]], threshold: float,
+                          comparison: str, period: int, datapoints: list[float], changed: datetime) -> Obj:
+    """A metric-math alarm as SNS delivers it: Trigger.Metrics[] (expression + MetricStats), no MetricName.
+
+    ``metrics`` maps an id to (namespace, metric name, dimensions, stat).
+    """
+    base = cloudwatch_alarm(name=name, description=description, metric="-", namespace="-", dimensions={},
+                            threshold=threshold, comparison=comparison, statistic="Sum", period=period,
+                            evaluation_periods=len(datapoints), datapoints=datapoints, changed=changed)
+    trigger = {"Period": period, "EvaluationPeriods": len(datapoints), "DatapointsToAlarm": len(datapoints),
+               "ComparisonOperator": comparison, "Threshold": threshold, "TreatMissingData": "missing",
+               "EvaluateLowSampleCountPercentile": "",
+               "Metrics": [{"Expression": expression, "Id": "e1", "Label": label, "ReturnData": True}] + [
+                   {"Id": mid, "MetricStat": {"Metric": {"Dimensions": [{"value": v, "name": k} for k, v in dims.items()],
+                                                         "MetricName": metric, "Namespace": ns},
+                                              "Period": period, "Stat": stat}, "ReturnData": False}
+                   for mid, (ns, metric, dims, stat) in metrics.items()]}
+    base["Trigger"] = trigger
+    return base

@@ -115,7 +115,7 @@ def base_cluster(c: Cluster, *, node_count: int = 3, node_age_days: float = 12, 
                   command=["kube-proxy", "--v=2", "--config=/var/lib/kube-proxy-config/config",
                            "--hostname-override=$(NODE_NAME)"], requests={"cpu": "100m"},
                   security_context={"privileged": True})], service_account="kube-proxy",
-        priority_class="system-node-critical")
+        priority_class="system-node-critical", tolerations=[{"operator": "Exists"}])
     kp = daemonset(c, "kube-system", "kube-proxy", kp_tpl, created=sys_created,
                    labels={"eks.amazonaws.com/component": "kube-proxy", "k8s-app": "kube-proxy"})
     for n in nodes:
@@ -153,10 +153,10 @@ def base_cluster(c: Cluster, *, node_count: int = 3, node_age_days: float = 12, 
             labels={**ksm_labels, "app.kubernetes.io/managed-by": "Helm", "release": "kube-prometheus-stack"})
     if metrics:
         pod_metrics(c, ksm_pod, {"kube-state-metrics": ("6m", "41Mi")})
-        for n in c.of_kind("Node"):
-            if any(cd["type"] == "Ready" and cd["status"] == "True" for cd in n["status"]["conditions"]):
-                node_metrics(c, n, f"{ids.number(180, 900, c.slug, n['metadata']['name'])}m",
-                             f"{ids.number(3100, 9800, c.slug, n['metadata']['name'])}Mi")
+        for node_obj in c.of_kind("Node"):
+            if any(cd["type"] == "Ready" and cd["status"] == "True" for cd in node_obj["status"]["conditions"]):
+                node_metrics(c, node_obj, f"{ids.number(180, 900, c.slug, node_obj['metadata']['name'])}m",
+                             f"{ids.number(3100, 9800, c.slug, node_obj['metadata']['name'])}Mi")
     return Base(nodes=nodes, ksm_pod=ksm_pod, cluster_created=cluster_created)
 
 

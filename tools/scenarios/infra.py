@@ -45,7 +45,7 @@ def node(c: Cluster, name: str, *, created: datetime, zone: str = "eu-west-1a", 
     beat = c.ago(seconds=ids.number(5, 50, c.slug, name, "beat"))
     healthy_since = created + timedelta(seconds=35)
     conds = []
-    unknown = not ready and not_ready_since is not None
+    down = not_ready_since if not ready else None  # kubelet stopped posting status at this time
     kubelet_msg = "Kubelet stopped posting node status."
     for kind, since, bad_reason, ok_reason, ok_msg, bad_msg in (
             ("MemoryPressure", memory_pressure_since, "KubeletHasInsufficientMemory", "KubeletHasSufficientMemory",
@@ -53,16 +53,14 @@ def node(c: Cluster, name: str, *, created: datetime, zone: str = "eu-west-1a", 
             ("DiskPressure", disk_pressure_since, "KubeletHasDiskPressure", "KubeletHasNoDiskPressure",
              "kubelet has no disk pressure", "kubelet has disk pressure"),
             ("PIDPressure", None, "", "KubeletHasSufficientPID", "kubelet has sufficient PID available", "")):
-        if unknown:
-            conds.append(_cond(kind, "Unknown", "NodeStatusUnknown", kubelet_msg, not_ready_since,  # type: ignore[arg-type]
-                               not_ready_since - timedelta(seconds=40)))  # type: ignore[operator]
+        if down is not None:
+            conds.append(_cond(kind, "Unknown", "NodeStatusUnknown", kubelet_msg, down, down - timedelta(seconds=40)))
         elif since is not None:
             conds.append(_cond(kind, "True", bad_reason, bad_msg, since, beat))
         else:
             conds.append(_cond(kind, "False", ok_reason, ok_msg, healthy_since, beat))
-    if unknown:
-        conds.append(_cond("Ready", "Unknown", "NodeStatusUnknown", kubelet_msg, not_ready_since,  # type: ignore[arg-type]
-                           not_ready_since - timedelta(seconds=40)))  # type: ignore[operator]
+    if down is not None:
+        conds.append(_cond("Ready", "Unknown", "NodeStatusUnknown", kubelet_msg, down, down - timedelta(seconds=40)))
     elif ready:
         conds.append(_cond("Ready", "True", "KubeletReady", "kubelet is posting ready status", healthy_since, beat))
     else:
@@ -80,11 +78,10 @@ def node(c: Cluster, name: str, *, created: datetime, zone: str = "eu-west-1a", 
         spec["unschedulable"] = True
         all_taints.append({"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable",
                            "timeAdded": ids.ts(c.ago(minutes=50))})
-    if unknown:
-        all_taints += [{"effect": "NoSchedule", "key": "node.kubernetes.io/unreachable",
-                        "timeAdded": ids.ts(not_ready_since)},  # type: ignore[arg-type]
+    if down is not None:
+        all_taints += [{"effect": "NoSchedule", "key": "node.kubernetes.io/unreachable", "timeAdded": ids.ts(down)},
                        {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
-                        "timeAdded": ids.ts(not_ready_since + timedelta(seconds=5))}]  # type: ignore[operator]
+                        "timeAdded": ids.ts(down + timedelta(seconds=5))}]
     if memory_pressure_since is not None:
         all_taints.append({"effect": "NoSchedule", "key": "node.kubernetes.io/memory-pressure",
                            "timeAdded": ids.ts(memory_pressure_since)})
@@ -202,7 +199,7 @@ def hpa(c: Cluster, ns: str, name: str, *, target: Obj, min_replicas: int, max_r
     since = c.ago(minutes=ids.number(20, 50, c.slug, name))
     conds = [{"lastTransitionTime": ids.ts(created + timedelta(seconds=15)), "message": able_message or
               "recommended size matches current size" if able else able_message or "",
-              "reason": able_reason or ("ReadyForNewScale" if not limited else "ScaleDownStabilized"),
+              "reason": able_reason or "ReadyForNewScale",
               "status": "True" if able else "False", "type": "AbleToScale"}]
     if cpu_current is None:
         conds.append({"lastTransitionTime": ids.ts(since), "message": "the HPA was unable to compute the replica "
@@ -215,7 +212,8 @@ def hpa(c: Cluster, ns: str, name: str, *, target: Obj, min_replicas: int, max_r
                       "utilization (percentage of request)", "reason": "ValidMetricFound", "status": "True",
                       "type": "ScalingActive"})
     if limited:
-        conds.append({"lastTransitionTime": ids.ts(since), "message": "the desired replica count is more than the "
+        conds.append({"lastTransitionTime": ids.ts(scaled_at + timedelta(seconds=15)),
+                      "message": "the desired replica count is more than the "
                       "maximum replica count", "reason": "TooManyReplicas", "status": "True", "type": "ScalingLimited"})
     else:
         conds.append({"lastTransitionTime": ids.ts(created + timedelta(hours=2)), "message": "the desired count is "

@@ -191,15 +191,9 @@ def pod(c: Cluster, *, name: str, namespace: str, tpl: Obj, plan: PodPlan, owner
     spec["priority"] = 0 if "priorityClassName" not in spec else 1_000_000
     spec["tolerations"] = list(spec.get("tolerations", [])) + DEFAULT_TOLERATIONS
     token = f"kube-api-access-{ids.safe_suffix(5, c.slug, namespace, name, 'token')}"
-    spec["volumes"] = list(spec.get("volumes", [])) + [{
-        "name": token, "projected": {"defaultMode": 420, "sources": [
-            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
-                                        "path": "namespace"}]}}]}}]
+    spec["volumes"] = [*list(spec.get("volumes", [])), {"name": token, "projected": {"defaultMode": 420, "sources": [{"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}, {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}}, {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}]}}]
     for ctr in spec["containers"] + spec.get("initContainers", []):
-        ctr["volumeMounts"] = list(ctr.get("volumeMounts", [])) + [
-            {"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": token, "readOnly": True}]
+        ctr["volumeMounts"] = [*list(ctr.get("volumeMounts", [])), {"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": token, "readOnly": True}]
     if plan.node:
         spec["nodeName"] = plan.node
     if hostname:

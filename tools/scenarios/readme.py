@@ -20,6 +20,12 @@ A culprit with `missing: true` is referenced but absent from the snapshot; kind 
 outside the cluster. PodMetrics/NodeMetrics are served by metrics.k8s.io and have no OpenAPI schema, so the
 validation tests (`tests/unit/scenarios/`) skip them.
 
+Adding one: write a function decorated with `@scenario("NN-slug")` in a module of
+`tools/scenarios/catalog/` (the `kit` module gives a standard world with healthy neighbours, apps with
+ReplicaSet revisions, the usual alerts per source), regenerate, and run
+`.venv/bin/pytest -n 2 tests/unit/scenarios` (strict Kubernetes 1.32 schema, internal consistency, and that
+the committed files equal the generator's output).
+
 | scenario | source | start point | category | culprit | confidence |
 | --- | --- | --- | --- | --- | --- |
 """

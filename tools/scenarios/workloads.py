@@ -305,7 +305,7 @@ def _deployment_status(c: Cluster, dep: Obj) -> None:
         available = _cond("Available", False, "MinimumReplicasUnavailable",
                           "Deployment does not have minimum availability.", avail_at)
     stuck = hints.get("stuck_since")
-    rolling = hints.get("rolling") or (total != desired or updated != total) and stuck is None
+    rolling = hints.get("rolling") or ((total != desired or updated != total) and stuck is None)
     if stuck is not None:
         progressing = _cond("Progressing", False, "ProgressDeadlineExceeded",
                             f'ReplicaSet "{rs_name}" has timed out progressing.', stuck)

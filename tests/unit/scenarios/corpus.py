@@ -61,19 +61,18 @@ class Snapshot:
 def _items(doc: Any) -> Iterator[dict[str, Any]]:
     if doc is None:
         return
-    if doc.get("kind") == "List" or str(doc.get("kind", "")).endswith("List") and "items" in doc:
-        for item in doc.get("items") or []:
-            yield item
+    if doc.get("kind") == "List" or (str(doc.get("kind", "")).endswith("List") and "items" in doc):
+        yield from doc.get("items") or []
     else:
         yield doc
 
 
 @cache
 def load(path: Path) -> Snapshot:
-    meta = yaml.load((path / "snapshot.yaml").read_text(), Loader=_LOADER)  # noqa: S506 - a safe loader
+    meta = yaml.load((path / "snapshot.yaml").read_text(), Loader=_LOADER)
     objects: list[dict[str, Any]] = []
     for f in sorted((path / "objects").glob("*.yaml")):
-        for doc in yaml.load_all(f.read_text(), Loader=_LOADER):  # noqa: S506 - a safe loader
+        for doc in yaml.load_all(f.read_text(), Loader=_LOADER):
             objects.extend(_items(doc))
     logs = []
     for f in sorted((path / "logs").rglob("*.log")) if (path / "logs").exists() else []:

@@ -10,13 +10,28 @@ from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.cluster import Cluster
 from tools.scenarios.config import configmap, secret, service_account
 from tools.scenarios.containers import (
-    ECR, container, env_field, env_from_configmap, env_from_secret, probe_http, template)
+    ECR,
+    container,
+    env_field,
+    env_from_configmap,
+    env_from_secret,
+    probe_http,
+    template,
+)
 from tools.scenarios.events import event, pod_started_events
 from tools.scenarios.infra import hpa, node, node_name, pod_metrics, pv_for, pvc, storage_class
 from tools.scenarios.logs import Log
 from tools.scenarios.network import service
 from tools.scenarios.pods import CrashLoop, Done, PodPlan, Running, Terminated
-from tools.scenarios.workloads import deployment, job, owned_pod, replicaset, statefulset, statefulset_pod
+from tools.scenarios.workloads import (
+    daemonset_pod,
+    deployment,
+    job,
+    owned_pod,
+    replicaset,
+    statefulset,
+    statefulset_pod,
+)
 
 OLD_HOST = "payments-db.production.svc.cluster.local"
 NEW_HOST = "payments-db-v2.production.svc.cluster.local"
@@ -82,7 +97,7 @@ def build_payments(slug: str) -> Built:
     # The replacement node from last night's AMI rotation (the old one was drained and is gone).
     new_node = node_name(c, 7, subnet=3)
     node(c, new_node, created=c.ago(minutes=27, seconds=32), zone="eu-west-1c")
-    nodes = base.nodes + [new_node]
+    nodes = [*base.nodes, new_node]
     ns = "production"
     ns_created = c.ago(days=214)
     app_namespace(c, ns, ns_created, labels={"team": "payments"})
@@ -201,6 +216,11 @@ def build_payments(slug: str) -> Built:
           "failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource "
           "metrics API", first=c.ago(minutes=22, seconds=48), last=c.ago(minutes=21, seconds=3), count=4,
           type="Warning", component="horizontal-pod-autoscaler")
+
+    # kube-proxy runs on the new node too (added last: earlier objects keep their resourceVersions)
+    proxy_start = c.ago(minutes=27, seconds=12)
+    daemonset_pod(c, c.find("DaemonSet", "kube-proxy", "kube-system"), PodPlan(
+        node=new_node, created=proxy_start, states={"kube-proxy": Running(since=proxy_start + timedelta(seconds=9))}))
 
     labels = alerts.ksm_labels(slug, "KubePodCrashLooping", "warning", {
         "cluster": "prod-eu1", "container": "api", "namespace": ns, "pod": bad_name, "reason": "CrashLoopBackOff",

@@ -7,10 +7,21 @@ from datetime import timedelta
 from tools.scenarios import alerts, ids
 from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.catalog.kit import (
-    am_crashlooping, app, app_template, backoff_event, image, pod_of, run_pods, started_events, svc, world)
+    am_crashlooping,
+    app,
+    app_template,
+    backoff_event,
+    extra_node,
+    image,
+    pod_of,
+    run_pods,
+    started_events,
+    svc,
+    world,
+)
 from tools.scenarios.containers import env_value, probe_http, with_changes
 from tools.scenarios.events import event
-from tools.scenarios.infra import node, node_name, pod_metrics
+from tools.scenarios.infra import node_name, pod_metrics
 from tools.scenarios.logs import Log, python_traceback, spring_banner
 from tools.scenarios.pods import CrashLoop, Done, Running, Terminated, Waiting
 
@@ -139,8 +150,7 @@ def eviction() -> Built:
     c = w.c
     hot = node_name(c, 5, subnet=2)
     since = w.ago(minutes=14, seconds=20)
-    node(c, hot, created=w.ago(days=9), zone="eu-west-1b", memory_pressure_since=since)
-    w.nodes.append(hot)
+    extra_node(w, hot, created=w.ago(days=9), zone="eu-west-1b", memory_pressure_since=since)
     tpl = app_template("report-builder", image("report-builder", "1.9.3"), requests={"cpu": "250m", "memory": "512Mi"},
                        limits={"cpu": "1"}, readiness=False, liveness=False)
     tpl["spec"]["containers"][0]["resources"] = {"limits": {"cpu": "1"}, "requests": {"cpu": "250m", "memory": "512Mi"}}
@@ -151,14 +161,15 @@ def eviction() -> Built:
            "app was using 5911340Ki, request is 512Mi, has larger consumption of request. ")
     evicted = pod_of(w, a.rs, {"app": Done(Terminated(137, "Error", w.ago(days=2), ev_at))},
                      created=w.ago(days=2), node=hot, evicted=msg)
-    replacement = pod_of(w, a.rs, {"app": Running(since=ev_at + timedelta(seconds=9))}, created=ev_at, node=hot)
+    # the memory-pressure taint keeps new pods off the hot node: the replacement went to a neighbour
+    replacement = pod_of(w, a.rs, {"app": Running(since=ev_at + timedelta(seconds=9))}, created=ev_at, node=0)
     pod_metrics(c, replacement, {"app": ("910m", "4922Mi")})
     c.log(w.ns, replacement["metadata"]["name"], "app", Log(at=ev_at + timedelta(seconds=9)).py(
         "INFO", "report_builder", "rendering monthly statements for 48211 accounts (in-memory)", ms=300).py(
         "INFO", "report_builder", "loaded 18211/48211 accounts", ms=400_000).text())
     # a neighbour evicted from the same node
-    web = [d for d in c.of_kind("ReplicaSet", w.ns) if d["metadata"]["name"].startswith("checkout-web")
-           and d["spec"]["replicas"]][0]
+    web = next(d for d in c.of_kind("ReplicaSet", w.ns) if d["metadata"]["name"].startswith("checkout-web")
+           and d["spec"]["replicas"])
     nmsg = ("The node was low on resource: memory. Threshold quantity: 100Mi, available: 91200Ki. Container app was "
             "using 201388Ki, request is 128Mi, has larger consumption of request. ")
     victim = pod_of(w, web, {"app": Done(Terminated(137, "Error", w.ago(days=1), w.ago(minutes=12)))},
@@ -181,9 +192,9 @@ def eviction() -> Built:
         description=f"""Node {hot} reports MemoryPressure and the kubelet evicted pods (EvictionThresholdMet,
         Evicted events). The eviction messages name report-builder as using ~5.6Gi against a 512Mi request: its
         container has no memory limit, so one monthly-statements run fills the node. A checkout-web pod was evicted
-        as collateral. The rescheduled report-builder pod is back on the same node at 4.8Gi, so pressure will
-        recur. Fix the report-builder Deployment (memory limit and a realistic request); the node itself is
-        healthy.""",
+        as collateral. The rescheduled report-builder pod already uses 4.8Gi on another node, which it will push
+        into pressure next. Fix the report-builder Deployment (memory limit and a realistic request); the node
+        itself is healthy.""",
         source="eventbridge", culprit={"kind": "Deployment", "namespace": w.ns, "name": "report-builder"},
         category="eviction", confidence="medium", facts=["MemoryPressure", "Evicted", "report-builder"],
         remediation_targets=["deployment/report-builder"]), start="Node (EventBridge NodeName)")

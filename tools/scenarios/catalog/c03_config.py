@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from tools.scenarios import alerts
 from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.catalog.kit import (
-    am, am_container_waiting, am_crashlooping, app, app_template, backoff_event, ci_alarm, image, pod_of,
-    run_pods, started_events, svc, world)
+    am_container_waiting,
+    am_crashlooping,
+    app,
+    app_template,
+    backoff_event,
+    ci_alarm,
+    image,
+    pod_of,
+    run_pods,
+    started_events,
+    svc,
+    world,
+)
 from tools.scenarios.config import configmap, secret
 from tools.scenarios.containers import (
-    configmap_volume, env_from_configmap, env_from_secret, env_value, mount, probe_http, with_changes)
+    configmap_volume,
+    env_from_configmap,
+    env_from_secret,
+    env_value,
+    mount,
+    probe_http,
+    with_changes,
+)
 from tools.scenarios.events import event
 from tools.scenarios.infra import hpa
 from tools.scenarios.logs import Log
@@ -228,4 +245,3 @@ def nginx_config_typo() -> Built:
         remediation_targets=["configmap/edge-proxy-conf"]), start="Pod (CrashLoopBackOff)")
 
 
-_ = (am, json)

@@ -7,12 +7,21 @@ from datetime import timedelta
 from tools.scenarios import alerts
 from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.catalog.kit import (
-    am_pod_not_ready, am_replicas_mismatch, app, app_template, image, pod_of, run_pods, svc, world)
+    am_pod_not_ready,
+    am_replicas_mismatch,
+    app,
+    app_template,
+    image,
+    pod_of,
+    run_pods,
+    svc,
+    world,
+)
 from tools.scenarios.config import docker_secret
 from tools.scenarios.containers import probe_http, with_changes
 from tools.scenarios.events import event
 from tools.scenarios.logs import Log, spring_banner
-from tools.scenarios.pods import CrashLoop, Running, Terminated, Waiting
+from tools.scenarios.pods import Running, Terminated, Waiting
 
 
 @scenario("12-image-pull-tag-does-not-exist")
@@ -187,4 +196,3 @@ def slow_start() -> Built:
         remediation_targets=["deployment/risk-engine"]), start="Deployment (KubeDeploymentReplicasMismatch)")
 
 
-_ = CrashLoop

@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.scenarios import alerts, ids
+from tools.scenarios.base import COREFILE
 from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.catalog.kit import (
-    am, am_crashlooping, am_replicas_mismatch, app, app_template, backoff_event, ci_alarm, image, pod_of, run_pods,
-    started_events, svc, world)
-from tools.scenarios.base import COREFILE
-from tools.scenarios.config import configmap
+    am,
+    am_crashlooping,
+    am_replicas_mismatch,
+    app,
+    app_template,
+    backoff_event,
+    image,
+    pod_of,
+    run_pods,
+    svc,
+    world,
+)
 from tools.scenarios.containers import container, env_value, probe_exec, template, with_changes
 from tools.scenarios.events import event
 from tools.scenarios.infra import pod_metrics
@@ -152,11 +161,11 @@ def redis_crashing() -> Built:
         p = pod_of(w, b.rs, {"app": Running(since=w.ago(days=4, seconds=-5 - i * 20), ready=False)},
                    created=w.ago(days=4, seconds=-i * 20), node=i)
         ip = p["status"]["podIP"]
-        event(c, p, "Unhealthy", f'Readiness probe failed: HTTP probe failed with statuscode: 503', first=w.ago(minutes=30),
+        event(c, p, "Unhealthy", 'Readiness probe failed: HTTP probe failed with statuscode: 503', first=w.ago(minutes=30),
               last=w.ago(seconds=4 + i), count=178, type="Warning", host=p["spec"]["nodeName"],
               field_path="spec.containers{app}")
         log = Log(at=w.ago(minutes=1, seconds=20))
-        for n in range(4):
+        for _n in range(4):
             log.raw(f"[ioredis] Unhandled error event: Error: connect ECONNREFUSED {ids.pod_ip(c.slug, w.nodes[1], w.ns, 'session-cache-0')}:6379\n"
                     "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)")
             log.node(40, "readiness: redis unavailable", ms=5_000, host=p["metadata"]["name"], ip=ip)
@@ -232,7 +241,7 @@ def coredns_down() -> Built:
     bad = COREFILE.replace("forward . /etc/resolv.conf", "forward . 10.0.0.2:53:53")
     cm["data"]["Corefile"] = bad
     cm["metadata"]["managedFields"].append(managed("kubectl-edit", edited, {"f:data": {"f:Corefile": {}}}))
-    rs = [r for r in c.of_kind("ReplicaSet", "kube-system") if r["metadata"]["name"].startswith("coredns-")][0]
+    rs = next(r for r in c.of_kind("ReplicaSet", "kube-system") if r["metadata"]["name"].startswith("coredns-"))
     restarted = w.ago(minutes=22)
     dns_pods = []
     for i in range(2):
@@ -336,4 +345,3 @@ def egress_no_dns() -> Built:
         remediation_targets=["networkpolicy/restrict-egress"]), start="workload (EventBridge PodName)")
 
 
-_ = (ci_alarm, started_events, configmap)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from tools.scenarios import alerts, ids
 from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.catalog.kit import (
-    am, app, app_template, image, ingress_controller, lb_hostname, run_pods, svc, world)
+    am,
+    app,
+    app_template,
+    image,
+    ingress_controller,
+    lb_hostname,
+    run_pods,
+    svc,
+    world,
+)
 from tools.scenarios.config import tls_secret
 from tools.scenarios.containers import with_changes
 from tools.scenarios.logs import Log
@@ -94,7 +101,7 @@ def ingress_backend_missing() -> Built:
     svc(w, "storefront-backend", created=created)
     ing = ingress(c, w.ns, "storefront", host="www.acme-shop.example",
                   paths=[("/api", "storefront-api", 80), ("/", "storefront-ui", 80)], created=w.ago(days=300),
-                  tls_secret="www-acme-shop-tls", lb_host=lb_hostname(c))
+                  tls_secret="www-acme-shop-tls", lb_host=lb_hostname(c))  # noqa: S106 - a Secret name
     assert ing
     tls_secret(c, w.ns, "www-acme-shop-tls", created=w.ago(days=40))
     log = Log(at=w.ago(minutes=2))
@@ -135,7 +142,7 @@ def tls_missing() -> Built:
     run_pods(w, a.rs, 2, since=w.ago(days=3), stack="node")
     svc(w, "shop")
     ing = ingress(c, w.ns, "shop", host="shop.acme-shop.example", paths=[("/", "shop", 80)], created=w.ago(days=50),
-                  tls_secret="shop-acme-shop-tls", lb_host=lb_hostname(c),
+                  tls_secret="shop-acme-shop-tls", lb_host=lb_hostname(c),  # noqa: S106 - a Secret name
                   annotations={"cert-manager.io/cluster-issuer": "letsencrypt-prod"})
     ing["metadata"]["managedFields"].append(managed("kubectl-edit", w.ago(hours=2, minutes=5), {"f:spec": {"f:tls": {}}},
                                                     api_version="networking.k8s.io/v1"))
@@ -194,4 +201,3 @@ def ingress_class_missing() -> Built:
         remediation_targets=["ingress/partner-api"]), start="Ingress (generic JSON)")
 
 
-_ = timedelta

@@ -7,13 +7,26 @@ from datetime import timedelta
 from tools.scenarios import alerts, ids
 from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.catalog.kit import (
-    World, am, am_node_not_ready, am_pod_not_ready, am_replicas_mismatch, app, app_template, ci_alarm, image, pod_of,
-    run_pods, svc, world)
+    World,
+    am,
+    am_node_not_ready,
+    am_pod_not_ready,
+    am_replicas_mismatch,
+    app,
+    app_template,
+    ci_alarm,
+    extra_node,
+    image,
+    pod_of,
+    run_pods,
+    svc,
+    world,
+)
 from tools.scenarios.cluster import Cluster, Obj
 from tools.scenarios.containers import container, template, with_changes
 from tools.scenarios.events import event
-from tools.scenarios.infra import limit_range, node, node_name, pv_for, pvc, resource_quota
 from tools.scenarios.ids import ts
+from tools.scenarios.infra import limit_range, node_name, pv_for, pvc, resource_quota
 from tools.scenarios.meta import managed
 from tools.scenarios.pods import Done, PodPlan, Running, Terminated
 from tools.scenarios.workloads import statefulset, statefulset_pod
@@ -112,10 +125,9 @@ def taint() -> Built:
     w = world("29-scheduling-gpu-taint-without-toleration", ns="ml", noise=(("feature-store", "python"),))
     c = w.c
     gpu = node_name(c, 9, subnet=1)
-    node(c, gpu, created=w.ago(days=5), instance="g5.xlarge", nodegroup="gpu",
+    extra_node(w, gpu, created=w.ago(days=5), instance="g5.xlarge", nodegroup="gpu",
          extra_labels={"nvidia.com/gpu.present": "true"},
          taints=[{"effect": "NoSchedule", "key": "nvidia.com/gpu", "value": "true"}])
-    w.nodes.append(gpu)
     tpl = app_template("embedder", image("embedder", "1.4.0"), requests={"cpu": "2", "memory": "8Gi"},
                        limits={"memory": "12Gi", "nvidia.com/gpu": "1"},
                        node_selector={"eks.amazonaws.com/nodegroup": "gpu"})
@@ -291,10 +303,10 @@ def cordoned() -> Built:
 def node_not_ready() -> Built:
     w = world("33-node-not-ready-kubelet-stopped", noise=(("checkout-web", "node"),))
     c = w.c
+    c.stream_files = {"nodes", "namespaces"}  # written as `kubectl get -o yaml` per object, joined by ---
     bad = node_name(c, 6, subnet=2)
     down = w.ago(minutes=24)
-    node(c, bad, created=w.ago(days=31), zone="eu-west-1b", ready=False, not_ready_since=down)
-    w.nodes.append(bad)
+    extra_node(w, bad, created=w.ago(days=31), zone="eu-west-1b", ready=False, not_ready_since=down)
     tpl = app_template("orders-consumer", image("orders-consumer", "7.0.2"))
     a = app(w, "orders-consumer", tpl, replicas=3, history=[(with_changes(tpl, image=image("orders-consumer", "7.0.1")),
                                                              w.ago(days=44))], rolled=w.ago(days=10))
@@ -334,8 +346,7 @@ def disk_pressure() -> Built:
     c = w.c
     hot = node_name(c, 4, subnet=3)
     since = w.ago(minutes=19)
-    node(c, hot, created=w.ago(days=96), zone="eu-west-1c", disk_pressure_since=since)
-    w.nodes.append(hot)
+    extra_node(w, hot, created=w.ago(days=96), zone="eu-west-1c", disk_pressure_since=since)
     node_obj = c.find("Node", hot)
     node_obj["status"]["capacity"]["ephemeral-storage"] = "20959212Ki"
     node_obj["status"]["allocatable"]["ephemeral-storage"] = "18242267924"
@@ -384,6 +395,7 @@ def volume_affinity() -> Built:
                       "storageClassName": "gp3", "volumeMode": "Filesystem"}, "status": {"phase": "Pending"}}
     sts = statefulset(c, w.ns, "kafka", tpl, replicas=3, created=w.ago(days=180), service_name="kafka-headless",
                       claims=[claim])
+    c.stream_files = {"storage"}
     zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
     for i in range(3):
         claim_obj = pvc(c, w.ns, f"data-kafka-{i}", created=w.ago(days=180), size="100Gi")
@@ -419,4 +431,3 @@ def volume_affinity() -> Built:
         remediation_targets=["persistentvolumeclaim/data-kafka-2"]), start="StatefulSet (custom KSM rule)")
 
 
-_ = am_pod_not_ready

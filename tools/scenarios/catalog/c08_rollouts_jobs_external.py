@@ -7,8 +7,21 @@ from datetime import timedelta
 from tools.scenarios import alerts, ids
 from tools.scenarios.catalog import Built, expected, scenario
 from tools.scenarios.catalog.kit import (
-    am, am_crashlooping, am_hpa_maxed, am_job_failed, am_rollout_stuck, app, app_template, backoff_event, ci_alarm,
-    image, pod_of, run_pods, svc, world)
+    am,
+    am_crashlooping,
+    am_hpa_maxed,
+    am_job_failed,
+    am_rollout_stuck,
+    app,
+    app_template,
+    backoff_event,
+    ci_alarm,
+    image,
+    pod_of,
+    run_pods,
+    svc,
+    world,
+)
 from tools.scenarios.cluster import Cluster
 from tools.scenarios.containers import container, env_value, with_changes
 from tools.scenarios.events import event
@@ -39,7 +52,7 @@ def rollout_stuck() -> Built:
     p = pod_of(w, a.rs, {"app": Waiting("PodInitializing")}, created=rolled + timedelta(seconds=1), node=1,
                init_states={"wait-for-schema": Running(since=init_start, ready=False)})
     log = Log(at=w.ago(minutes=2, seconds=30))
-    for i in range(10):
+    for _i in range(10):
         log.go("info", "schema not ready, waiting", ms=15_000, current_version=57, required_version=58,
                db="accounts-db.production.svc.cluster.local")
     c.log(w.ns, p["metadata"]["name"], "wait-for-schema", log.text())
@@ -252,12 +265,12 @@ def external_rds() -> Built:
                      app="orders-service")
             log.java("ERROR", "com.zaxxer.hikari.pool.HikariPool", "HikariPool-1 - Exception during pool initialization.",
                      ms=30_000, app="orders-service")
-            log.raw(f"org.postgresql.util.PSQLException: The connection attempt failed.\n\tat org.postgresql.core.v3."
+            log.raw("org.postgresql.util.PSQLException: The connection attempt failed.\n\tat org.postgresql.core.v3."
                     "ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:358)\n\tat org.postgresql.core."
                     "ConnectionFactory.openConnection(ConnectionFactory.java:54)\n\tat com.zaxxer.hikari.pool.HikariPool."
                     "createPoolEntry(HikariPool.java:477)\nCaused by: java.net.SocketTimeoutException: Connect timed out"
-                    f"\n\tat java.base/sun.nio.ch.NioSocketImpl.timedFinishConnect(NioSocketImpl.java:546)\n\tat "
-                    f"org.postgresql.core.PGStream.createSocket(PGStream.java:243)\n\t... 60 common frames omitted")
+                    "\n\tat java.base/sun.nio.ch.NioSocketImpl.timedFinishConnect(NioSocketImpl.java:546)\n\tat "
+                    "org.postgresql.core.PGStream.createSocket(PGStream.java:243)\n\t... 60 common frames omitted")
             log.java("ERROR", "o.s.boot.SpringApplication", "Application run failed", ms=200, app="orders-service")
             log.raw("org.springframework.beans.factory.BeanCreationException: Error creating bean with name "
                     "'entityManagerFactory': Failed to initialize dependency 'dataSourceScriptDatabaseInitializer'\n"
@@ -437,4 +450,3 @@ def unhandled_rejection() -> Built:
         remediation_targets=["deployment/notifications-api"]), start="Namespace (generic JSON, no resource)")
 
 
-_ = (am, am_crashlooping, ci_alarm)

@@ -67,8 +67,8 @@ def image(name: str, tag: str, registry: str = ECR) -> str:
 
 def app_template(name: str, img: str, *, ctr: str = "app", port: int = 8080, env: list[Obj] | None = None,
                  env_from: list[Obj] | None = None, requests: dict[str, str] | None = None,
-                 limits: dict[str, str] | None = None, readiness: Obj | None | bool = True,
-                 liveness: Obj | None | bool = True, startup: Obj | None = None,
+                 limits: dict[str, str] | None = None, readiness: Obj | bool | None = True,
+                 liveness: Obj | bool | None = True, startup: Obj | None = None,
                  command: list[str] | None = None, args: list[str] | None = None, mounts: list[Obj] | None = None,
                  volumes: list[Obj] | None = None, sa: str | None = None, extra_labels: dict[str, str] | None = None,
                  part_of: str = "shop", **tpl_kw: Any) -> Obj:
@@ -319,3 +319,18 @@ def ingress_controller(w: World) -> Obj:
 def lb_hostname(c: Cluster) -> str:
     svc_obj = c.find("Service", "ingress-nginx-controller", "ingress-nginx")
     return str(svc_obj["status"]["loadBalancer"]["ingress"][0]["hostname"])
+
+
+def extra_node(w: World, name: str, **node_kw: Any) -> Obj:
+    """A node beyond the base ones, with its kube-proxy DaemonSet pod (every node runs one)."""
+    from tools.scenarios.infra import node
+    from tools.scenarios.workloads import daemonset_pod
+
+    obj = node(w.c, name, **node_kw)
+    created = datetime.fromisoformat(obj["metadata"]["creationTimestamp"].replace("Z", "+00:00"))
+    kp = w.c.find("DaemonSet", "kube-proxy", "kube-system")
+    started = created + timedelta(seconds=20)
+    daemonset_pod(w.c, kp, PodPlan(node=name, created=started,
+                                   states={"kube-proxy": Running(since=started + timedelta(seconds=9))}))
+    w.nodes.append(name)
+    return obj
