@@ -60,8 +60,15 @@ def _finding(bundle: EvidenceBundle, ref: ResourceRef, key: str | None, pods: li
         collected = [c for c in bundle.changes if c.resource.key == ref.key and c.kind == ChangeKind.CONFIG_UPDATE]
         change, rollout_ev = (max(collected, key=lambda c: c.at) if collected else None), None
     facts = config[1] if config else None
+    # A key missing from an object that has not changed since before the reference existed: the
+    # reference is what is wrong (a new workload or revision naming a key that never existed).
+    wrong_reference = key is not None and (refers or _reference_newer(bundle, workload, rollout, facts))
+    culprit = workload if wrong_reference and workload.kind != "Pod" else ref
+    fixes = _fixes(bundle, ref, key, workload, facts, rollout if refers else None)
+    if culprit == workload and key is not None:
+        fixes = [*_reference_fixes(bundle, ref, key, workload, facts), *fixes]
     return Finding(
-        detector=NAME, category=Category.MISSING_CONFIG, culprit=ref,
+        detector=NAME, category=Category.MISSING_CONFIG, culprit=culprit,
         summary=f"Pods of {workload.kind} {workload.name} cannot start: {what} does not exist",
         detail=(f"CreateContainerConfigError on {len(pods)} pod(s): the pod template references {what}"
                 + (", a reference the newest revision introduced" if refers else "")
@@ -70,10 +77,59 @@ def _finding(bundle: EvidenceBundle, ref: ResourceRef, key: str | None, pods: li
         evidence_ids=list(dict.fromkeys([*ids, *([rollout_ev.id] if rollout_ev else [])])),
         strength=0.9, direct=True, change=change, explains=pods,
         reasons=["kubelet reports CreateContainerConfigError naming the missing object"],
-        remediations=_fixes(bundle, ref, key, workload, facts, rollout if refers else None),
+        remediations=fixes,
         verification=f"`kubectl get {ref.kind.lower()} {ref.name} -n {ref.namespace}` returns NotFound"
                      + (f" or lacks key {key}" if key else "") + ".",
     )
+
+
+def _reference_newer(bundle: EvidenceBundle, workload: ResourceRef, rollout: RolloutFacts | None,
+                     facts: ConfigFacts | None) -> bool:
+    """The pod template naming the key is newer than the object's last change."""
+    if facts is None or facts.last_changed_at is None or not facts.exists:
+        return False
+    since = rollout.revisions[0].created_at if rollout and rollout.revisions else None
+    if since is None:
+        created = ((object_of(bundle.topology, workload) or {}).get("metadata") or {}).get("creationTimestamp")
+        since = datetime.fromisoformat(str(created).replace("Z", "+00:00")) if created else None
+    return since is not None and since > facts.last_changed_at
+
+
+def similar_key(keys: list[str], missing: str) -> str | None:
+    """An existing key that contains the missing one as a word (password -> smtp-password)."""
+    words = {k: set(re.split(r"[-_.]", k.lower())) for k in keys}
+    alike = [k for k, parts in words.items() if missing.lower() in parts and k != missing]
+    return alike[0] if len(alike) == 1 else None
+
+
+def _env_referencing(obj: dict[str, object] | None, ref: ResourceRef, key: str) -> tuple[str, str] | None:
+    """(container, env var) in a workload's pod template that reads ``key`` of ``ref``."""
+    spec = (((obj or {}).get("spec") or {}).get("template") or {}).get("spec") or {}  # type: ignore[attr-defined]
+    selector = "secretKeyRef" if ref.kind == "Secret" else "configMapKeyRef"
+    for container in spec.get("containers") or []:
+        for env in container.get("env") or []:
+            source = (env.get("valueFrom") or {}).get(selector) or {}
+            if source.get("name") == ref.name and source.get("key") == key:
+                return str(container.get("name")), str(env.get("name"))
+    return None
+
+
+def _reference_fixes(bundle: EvidenceBundle, ref: ResourceRef, key: str, workload: ResourceRef,
+                     facts: ConfigFacts | None) -> list[Remediation]:
+    existing = similar_key(facts.keys, key) if facts else None
+    env = _env_referencing(object_of(bundle.topology, workload), ref, key)
+    if existing is None or env is None:
+        return []
+    container, variable = env
+    selector = "secretKeyRef" if ref.kind == "Secret" else "configMapKeyRef"
+    value_from = {"valueFrom": {selector: {"name": ref.name, "key": existing}}}
+    return [Remediation(
+        description=(f"{ref.kind} {ref.name} has key {existing}, not {key}: point {variable} of container "
+                     f"{container} in {workload.kind} {workload.name} at {existing}."),
+        command=commands.patch_container(workload, container, {"env": [{"name": variable, **value_from}]}),
+        caution=f"Check that {existing} holds what {variable} expects; other workloads may rely on "
+                f"{ref.kind} {ref.name} as it is, so change the reference rather than the object.",
+        verify=commands.rollout_status(workload) if workload.kind != "Pod" else None)]
 
 
 _SAME_MEANING = ({"HOST", "HOSTNAME", "SERVER", "ADDR", "ADDRESS", "ENDPOINT", "URL", "URI"},

@@ -1,0 +1,35 @@
+"""Every corpus scenario's expected culprit, as a regression test (simulator over HTTP, real gateway).
+
+Known misses are listed with the reason; they fail loudly if they start passing (strict xfail).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from firstresponder.evaluation.scenarios import investigate_scenario, load_expected, scenario_dirs
+from firstresponder.models import ConfidenceLevel
+
+CORPUS = Path(__file__).resolve().parents[2] / "scenarios"
+KNOWN_MISSES = {
+    "48-reloader-restart-picks-up-broken-config":
+        "a Reloader-made revision changes only a pod-template annotation; the detector blames the revision "
+        "instead of the ConfigMap change that triggered it (low confidence, so not a wrong high answer)",
+}
+
+
+def _cases() -> list[object]:
+    return [pytest.param(d, id=d.name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[d.name])]
+                         if d.name in KNOWN_MISSES else []) for d in scenario_dirs(CORPUS)]
+
+
+@pytest.mark.parametrize("scenario", _cases())
+def test_expected_culprit_and_no_wrong_answer_at_high_confidence(scenario: Path) -> None:
+    expected = load_expected(scenario)
+    cause = investigate_scenario(scenario).root_cause
+    right = expected.culprit.matches(cause.resource)
+    assert right or cause.confidence.level != ConfidenceLevel.HIGH, f"wrong at high confidence: {cause.resource.key}"
+    assert right, f"expected {expected.culprit}, got {cause.resource.key} ({cause.category.value})"
+    assert cause.category == expected.category
