@@ -7,6 +7,7 @@ liveness, eviction) are left to their detectors; healthy pods of the same revisi
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from firstresponder.analysis.facts import containers_of, first_key_line, logs_of, rollout_of
@@ -19,6 +20,7 @@ from firstresponder.analysis.revisions import current_revision, diff_text, previ
 from firstresponder.analysis.terminations import Termination, terminations
 from firstresponder.analysis.workloads import owner_of, pods_of
 from firstresponder.models import Category, EvidenceBundle, Remediation, ResourceRef
+from firstresponder.models.evidence import RolloutFacts
 
 NAME = "app_crash"
 _TOLERANCE = timedelta(seconds=60)
@@ -67,6 +69,18 @@ def _unexplained(bundle: EvidenceBundle, target: ResourceRef, pods: list[str], i
     )
 
 
+_HASH = re.compile(r"^[0-9a-f]{32,64}$")
+_RESTART_ANNOTATIONS = ("kubectl.kubernetes.io/restartedAt", "reloader.stakater.com", "checksum/")
+
+
+def restart_only(rollout: RolloutFacts) -> bool:
+    """The template diff is only restart triggers: env values that are content hashes, restart stamps."""
+    def trigger(path: str, after: str | None) -> bool:
+        return bool((".env." in path and _HASH.match(after or ""))
+                    or any(marker in path for marker in _RESTART_ANNOTATIONS))
+    return bool(rollout.diff) and all(trigger(d.path, d.after) for d in rollout.diff)
+
+
 def _finding(bundle: EvidenceBundle, target: ResourceRef, pods: list[str], ids: list[str],
              failing: set[str], now: datetime) -> Finding | None:
     found = rollout_of(bundle, target.key)
@@ -90,10 +104,16 @@ def _finding(bundle: EvidenceBundle, target: ResourceRef, pods: list[str], ids: 
         reasons.append(f"pods of revision {previous.revision} still run fine")
     if healthy_same:
         strength -= 0.2
+    if restart_only(rollout):
+        # Reloader-style revisions change only a hash or restart stamp: the code did not change, the
+        # configuration it reloads did; the config detector owns that case.
+        strength -= 0.35
+        reasons.append("the new revision changed only a restart trigger (a config hash or restartedAt), not the code")
     logs = [item for pod in pods for item in logs_of(bundle, pod)]
     line = first_key_line(logs)
     # old pods serving while the new ones crash right after the rollout is a natural experiment
-    direct = previous.ready_replicas > 0 and lead <= timedelta(hours=1) and not healthy_same
+    direct = previous.ready_replicas > 0 and lead <= timedelta(hours=1) and not healthy_same \
+        and not restart_only(rollout)
     return Finding(
         detector=NAME, category=Category.APP_CRASH, culprit=target,
         summary=f"{target.kind} {target.name} crashes since revision {current.revision} rolled out"

@@ -13,11 +13,7 @@ from firstresponder.evaluation.scenarios import investigate_scenario, load_expec
 from firstresponder.models import ConfidenceLevel
 
 CORPUS = Path(__file__).resolve().parents[2] / "scenarios"
-KNOWN_MISSES = {
-    "48-reloader-restart-picks-up-broken-config":
-        "a Reloader-made revision changes only a pod-template annotation; the detector blames the revision "
-        "instead of the ConfigMap change that triggered it (low confidence, so not a wrong high answer)",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _cases() -> list[object]:
