@@ -15,7 +15,8 @@ HOSTILE_MARKUP = "<script>window.__pwned=1</script>"
 # An error line, so the log collector quotes it in the evidence (it quotes error lines, not the tail).
 HOSTILE_LOG_LINE = f"2026/03/17 02:43:50 ERROR rejected request path /{HOSTILE_MARKUP}"
 # The demo's crash-looping pod: its previous container's log is what the evidence quotes.
-DEMO_CRASHING_LOG = Path("logs/production/payments-api-gr9mr7rk9m-gsrtr/api.previous.log")
+# The crashing pod is the one with a previous log (found from the data: the generator names pods).
+DEMO_CRASHING_LOG_GLOB = "logs/production/payments-api-*/api.previous.log"
 
 
 # The page is checked for the demo and one incident of two other kinds from the catalogue.
@@ -55,7 +56,7 @@ def demo_with_hostile_log(tmp: Path) -> Scenario:
     """The demo snapshot copied to ``tmp`` with a script tag appended to the crashing pod's previous log."""
     copy = tmp / "payments-hostile"
     shutil.copytree(demo_dir(), copy)
-    log = copy / DEMO_CRASHING_LOG
+    (log,) = copy.glob(DEMO_CRASHING_LOG_GLOB)
     text = log.read_text(encoding="utf-8")
     log.write_text(text.rstrip("\n") + f"\n{HOSTILE_LOG_LINE}\n", encoding="utf-8")
     return Scenario(name="demo-hostile-log", snapshot=copy, source="alertmanager",
