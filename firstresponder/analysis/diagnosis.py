@@ -54,7 +54,7 @@ def diagnose(bundle: EvidenceBundle, now: datetime, *,
         return Diagnosis(root_cause=cause, remediation=fixes, notes=[*notes, *_gap_notes(bundle)])
     top = ranked[0]
     runner_up = next((s for s in ranked[1:] if s.absorbed_by is None), None)
-    conf = confidence(top, runner_up)
+    conf = _unread_caps(confidence(top, runner_up), bundle)
     root = RootCause(**_cause_fields(top), confidence=conf,
                      verification=_verification(top, runner_up, conf.level))
     hypotheses = [Hypothesis(**_cause_fields(s), confidence=_alternative_confidence(s, top),
@@ -70,6 +70,18 @@ def _cause_fields(scored: Scored) -> dict[str, object]:
     return {"summary": f.summary, "detail": f.detail, "category": f.category, "resource": f.culprit,
             "outside_cluster": f.outside_cluster, "evidence_ids": f.evidence_ids,
             "contradicting_ids": f.contradicting_ids, "detector": f.detector}
+
+
+def _unread_caps(conf: Confidence, bundle: EvidenceBundle) -> Confidence:
+    """A failed read of a resource in the topology may hide a different culprit: never high then."""
+    unread = sorted({g.resource.key for g in bundle.gaps
+                     if g.resource is not None and bundle.topology.get(g.resource)
+                     and (g.status is not None or any(w in g.reason for w in ("timeout", "connection", "malformed")))})
+    if conf.level != ConfidenceLevel.HIGH or not unread:
+        return conf
+    shown = ", ".join(unread[:3]) + (f" and {len(unread) - 3} more" if len(unread) > 3 else "")
+    return conf.model_copy(update={"level": ConfidenceLevel.MEDIUM, "reasons": [
+        *conf.reasons, f"could not read {shown}: a cause there cannot be ruled out"]})
 
 
 def _alternative_confidence(scored: Scored, top: Scored) -> Confidence:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from typing import Any
@@ -34,6 +35,18 @@ ERRORS: dict[int, Any] = {code: {"description": text, "content": {"application/j
                                              (415, "unsupported content type"), (422, "payload of the wrong shape"))}
 
 
+def raw_body(body: str | None, base64_encoded: bool | None) -> bytes:
+    """The request body as bytes, whatever it holds (non-UTF-8 bytes arrive base64-encoded)."""
+    if not body:
+        return b""
+    if base64_encoded:
+        try:
+            return base64.b64decode(body)
+        except ValueError:
+            raise IntakeError(400, "body is not valid base64") from None
+    return body.encode("utf-8", "surrogatepass")
+
+
 def error(status: int, reason: str) -> Response[str]:
     return Response(status, "application/json", ErrorBody(error=reason).model_dump_json())
 
@@ -57,8 +70,7 @@ def build_api(deps: ApiDeps) -> APIGatewayHttpResolver:
               "content": {"application/json": {"model": AcceptedResponse}}}, **ERRORS})
     def post_alerts(source: str) -> Response[str]:
         event = app.current_event
-        body = event.decoded_body or ""
-        raw = body.encode() if isinstance(body, str) else bytes(body)
+        raw = raw_body(event.body, event.is_base64_encoded)
         accepted = accept_http(source, raw, dict(event.headers or {}), deps.intake, now=deps.clock())
         view = AcceptedResponse(
             investigations=[AcceptedInvestigation(id=i.investigation_id, new=i.new, status=i.status,
@@ -119,7 +131,11 @@ def build_api(deps: ApiDeps) -> APIGatewayHttpResolver:
     @app.post("/slack/interactions", responses={**ERRORS})
     def slack_interactions() -> Response[str]:
         event = app.current_event
-        status, body = handle_slack_interaction(event.decoded_body or "", dict(event.headers or {}), deps)
+        try:
+            text = raw_body(event.body, event.is_base64_encoded).decode("utf-8")
+        except UnicodeDecodeError:
+            raise IntakeError(400, "slack: body is not UTF-8") from None
+        status, body = handle_slack_interaction(text, dict(event.headers or {}), deps)
         return Response(status, "application/json", json.dumps(body) if body is not None else "")
 
     @app.get("/openapi.json", include_in_schema=False)

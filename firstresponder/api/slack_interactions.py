@@ -34,7 +34,8 @@ def handle_slack_interaction(body: str, headers: dict[str, str], deps: ApiDeps) 
         raise IntakeError(404, "Slack interactivity is not configured")
     lowered = {k.lower(): v for k, v in headers.items()}
     verifier = SignatureVerifier(deps.slack_signing_secret())
-    if not verifier.is_valid(body, lowered.get("x-slack-request-timestamp", ""), lowered.get("x-slack-signature", "")):
+    timestamp = lowered.get("x-slack-request-timestamp", "")
+    if not timestamp.isdigit() or not verifier.is_valid(body, timestamp, lowered.get("x-slack-signature", "")):
         raise IntakeError(401, "slack: request signature or timestamp is not valid")
     try:
         payload = json.loads(parse_qs(body).get("payload", ["{}"])[0])

@@ -61,8 +61,9 @@ def read_container_log(ctx: CollectionContext, out: ResultBuilder, ref: Resource
         text = ctx.reader.logs(namespace, ref.name, container, previous=previous, tail_lines=TAIL_LINES,
                                limit_bytes=LIMIT_BYTES)
     except KubeApiError as err:
-        if err.status in (400, 404):
+        if err.status == 400 or (previous and err.status == 404):
             return None  # no such instance (never started, or no previous one): not a gap
+        # a 404 on the current log means the pod or its log vanished: that is a gap
         out.gaps.append(gap_of(err, f"logs of {ref.key} container {container} ({label})", ref))
         return None
     reading = read_log(text)

@@ -20,7 +20,7 @@ from firstresponder.learning.weights import CategoryTally, apply, category_weigh
 from firstresponder.models import Category, EvidenceBundle
 from firstresponder.models.feedback import Feedback, Verdict
 
-ROUNDS = 4
+ROUNDS = 8
 
 
 def _correct(expected: Expected, bundle: EvidenceBundle, weights: dict[str, float]) -> tuple[bool, Category]:
@@ -56,6 +56,26 @@ def replay(cases: list[tuple[Expected, EvidenceBundle]], *, learn: bool, noise: 
     return accuracy
 
 
+def disputed_cases(cases: list[tuple[Expected, EvidenceBundle]]) -> list[tuple[Expected, EvidenceBundle]]:
+    """Cases where the engineers of this environment keep saying the runner-up was the real cause.
+
+    Only runner-ups within reach of the bounded weights (score ratio within ×0.7/×1.3) are kept: a
+    hypothesis far behind the top must not win on feedback alone, whatever engineers say.
+    """
+    disputed = []
+    for expected, bundle in cases:
+        diagnosis = diagnose(bundle, bundle.alert.starts_at)
+        top = diagnosis.root_cause
+        runner = next((h for h in diagnosis.hypotheses if h.category != top.category), None)
+        if runner is None or runner.confidence.score < top.confidence.score * 0.7 / 1.3:
+            continue
+        truth = expected.model_copy(update={"category": runner.category, "culprit": expected.culprit.model_copy(
+            update={"kind": runner.resource.kind, "name": runner.resource.name,
+                    "namespace": runner.resource.namespace})})
+        disputed.append((truth, bundle))
+    return disputed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="learning")
     parser.add_argument("corpus", type=Path)
@@ -71,10 +91,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:32} " + "  ".join(f"{a:.0%}" for a in acc))
     base, consistent, noisy = rows["no learning"][-1], rows["learning, consistent feedback"][-1], \
         rows["learning, noisy feedback"][-1]
-    improves = consistent >= base
+    disputed = disputed_cases(cases)
+    learned = replay(disputed, learn=True, noise=False) if disputed else []
+    if disputed:
+        print(f"{len(disputed)} close calls where this environment's engineers keep naming the runner-up as the cause")
+        print(f"  {'no learning':32} " + "  ".join(f"{a:.0%}" for a in replay(disputed, learn=False, noise=False)))
+        print(f"  {'learning, consistent feedback':32} " + "  ".join(f"{a:.0%}" for a in learned))
+    improves = consistent >= base and (not learned or learned[-1] > learned[0])
     robust = noisy >= base - 1 / max(1, len(cases))  # at most one case may flip under pure noise
-    print(f"consistent feedback never worse than none: {'PASS' if improves else 'FAIL'} "
-          f"({base:.0%} -> {consistent:.0%}); noise does not degrade: {'PASS' if robust else 'FAIL'} ({noisy:.0%})")
+    print(f"consistent feedback improves close calls and is never worse than none: {'PASS' if improves else 'FAIL'} "
+          f"(corpus {base:.0%} -> {consistent:.0%}; close calls "
+          f"{(learned or [0.0])[0]:.0%} -> {(learned or [0.0])[-1]:.0%}); "
+          f"noise does not degrade: {'PASS' if robust else 'FAIL'} ({noisy:.0%})")
     return 0 if improves and robust else 1
 
 

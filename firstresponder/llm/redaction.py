@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from firstresponder.kube.reader import KIND_RESOURCES
+
 # Order matters: specific shapes first, so their context is kept ("password=" stays readable).
 _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     ("private_key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
@@ -36,6 +38,15 @@ _TOKENISH = re.compile(r"[A-Za-z0-9+/_=-]{24,}")
 _BENIGN = re.compile(r"^(?:sha256|sha1|md5)[:=]|^[0-9a-f]{8}-[0-9a-f]{4}-")
 
 
+# Resource keys (Pod/production/payments-api-7d9f8-x2x9q) are what the model must cite, not secrets.
+_RESOURCE_KINDS = frozenset(KIND_RESOURCES) | {"External", "Cluster", "Workload"}
+
+
+def _is_resource_key(token: str) -> bool:
+    kind, sep, rest = token.partition("/")
+    return bool(sep) and kind in _RESOURCE_KINDS and re.fullmatch(r"[a-z0-9.-]+(/[a-z0-9.-]+)?", rest) is not None
+
+
 def shannon_entropy(text: str) -> float:
     counts = Counter(text)
     return -sum(c / len(text) * math.log2(c / len(text)) for c in counts.values())
@@ -54,7 +65,8 @@ def redact(text: str) -> str:
     def entropy_mask(match: re.Match[str]) -> str:
         token = match.group(0)
         start = max(0, match.start() - 8)
-        if _BENIGN.search(match.string[start:match.start()] + token) or not _looks_random(token):
+        if (_BENIGN.search(match.string[start:match.start()] + token) or _is_resource_key(token)
+                or not _looks_random(token)):
             return token
         return "[REDACTED:high_entropy]"
 

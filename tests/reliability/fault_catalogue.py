@@ -37,16 +37,8 @@ class OverConfident(AssertionError):
     """High confidence although a failed read hid evidence of the culprit."""
 
 
-_CULPRIT_UNREAD = ("analysis/ranking.py _gaps_on_culprit counts only gaps on a finding's own subjects: when the "
-                   "expected culprit cannot be read (403/500/reset/bad JSON), the competing finding disappears and "
-                   "another (the Deployment) wins at high confidence; in 48 a failed read raises low to high")
 # (scenario, fault) cells where the product disagrees with the matrix; strict, so a fix shows up as XPASS.
-KNOWN_CELLS: dict[tuple[str, str], tuple[type[AssertionError], str]] = {
-    **{("13-image-pull-secret-missing-in-namespace", f): (OverConfident, _CULPRIT_UNREAD)
-       for f in ("403-culprit", "500-culprit", "reset-culprit")},
-    **{("48-reloader-restart-picks-up-broken-config", f): (OverConfident, _CULPRIT_UNREAD)
-       for f in ("403-culprit", "500-culprit", "reset-culprit", "malformed-json-culprit")},
-}
+KNOWN_CELLS: dict[tuple[str, str], tuple[type[AssertionError], str]] = {}  # none open
 
 
 def culprit_path(culprit: ResourceRef) -> str:
@@ -70,9 +62,7 @@ CASES: list[FaultCase] = [
     FaultCase("403-pod-logs", _fixed(FaultRule.http(403, subresource="log")), status=403, target="logs"),
     FaultCase("403-culprit", _on_culprit(fault=_STATUS, status=403), status=403, target="culprit"),
     FaultCase("403-events", _fixed(FaultRule.http(403, kind="Event")), status=403, target="Event"),
-    FaultCase("404-pod-logs", _fixed(FaultRule.http(404, subresource="log")), status=404, target="logs",
-              known_issue=("collectors/logs.py:63 treats a 404 on any log read as 'no such instance: not a gap', so "
-                           "a log that vanished (pod deleted, node gone) is never reported as unread")),
+    FaultCase("404-pod-logs", _fixed(FaultRule.http(404, subresource="log")), status=404, target="logs"),
     FaultCase("409-replicasets", _fixed(FaultRule.http(409, kind="ReplicaSet")), status=409, target="ReplicaSet"),
     FaultCase("410-events", _fixed(FaultRule.http(410, kind="Event")), status=410, target="Event"),
     FaultCase("429-burst-retried", _fixed(FaultRule.http(429, first=2, retry_after=1)), absorbed=True),

@@ -28,6 +28,7 @@ ROWS: list[tuple[str, tuple[str, ...]]] = [
     ("canary surfaces checked / canaries leaked", ("canary.surfaces", "canary.leaked")),
     ("cluster requests / non-GET requests to the cluster", ("readonly.requests", "readonly.violations")),
     ("alerts accepted / investigations stored / lost", ("delivery.accepted", "delivery.stored", "delivery.lost")),
+    ("alerts refused (not acknowledged) under sustained throttling", ("delivery.refused_while_throttled",)),
     ("concurrent investigations / completed / mixed up", ("load.started", "load.completed", "load.mixed")),
     ("supply-chain checks / findings", ("supply.checks", "supply.findings")),
 ]
@@ -92,4 +93,4 @@ class _Collector:
         for label, names in ROWS:
             if any(n in totals for n in names):
                 values = " / ".join(str(totals.get(n, 0)) for n in names)
-                terminalreporter.write_line(f"{label:<58} {values}")
+                terminalreporter.write_line(f"{label:<62} {values}")

@@ -90,8 +90,6 @@ def test_http_intake_never_answers_5xx(intake_api: ApiStack, source: str, figure
             return
         if response.status_code >= 500:
             figures.add("bad.5xx")
-            if not _utf8(body):
-                return  # the known crash, pinned by the strict xfail below
         elif response.status_code >= 400:
             figures.add("bad.refused")
             assert response.json()["error"]
@@ -101,20 +99,6 @@ def test_http_intake_never_answers_5xx(intake_api: ApiStack, source: str, figure
         check()
 
 
-def _utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-NON_UTF8_BODY = ("api/app.py:60 reads event.decoded_body, which decodes the base64 body as UTF-8 and raises "
-                 "UnicodeDecodeError on any other bytes: 500 instead of decode_json's 415 (same at line 122); "
-                 "fix: pass the base64-decoded bytes to accept_http")
-
-
-@pytest.mark.xfail(strict=True, reason=NON_UTF8_BODY)
 @pytest.mark.parametrize("body", [b"\x80", b'{"receiver":"\xff"}', "é".encode("latin-1")])
 def test_non_utf8_alert_body_is_refused_with_415(intake_api: ApiStack, body: bytes, figures: Figures) -> None:
     response = httpx.post(f"{intake_api.url}/alerts/alertmanager", content=body,

@@ -160,3 +160,12 @@ def test_bedrock_provider_uses_the_invoke_path(bundle: EvidenceBundle, standin: 
     assert standin.paths[1].startswith("/model/us.anthropic.claude-sonnet-4-6")
     assert standin.paths[1].endswith("/invoke")
     assert result.usage[1].model.startswith("us.anthropic.claude-sonnet-4-6")
+
+
+def test_resource_keys_reach_the_model_so_it_can_cite_them(bundle: EvidenceBundle, standin: AnthropicStandIn) -> None:
+    standin.answer_tool(TRIAGE)
+    standin.answer_tool(_answer())
+    refine(bundle, diagnosis_at(ConfidenceLevel.HIGH), make_gateway(standin))
+    prompt = standin.requests[1]["messages"][0]["content"]
+    assert "Pod/production/payments-api-7d9f8-x2x2x" in prompt or "Pod/production/payments-api-7d9f8-x2x" in prompt
+    assert "ConfigMap/production/payments-config" in prompt
