@@ -73,10 +73,12 @@ def _cause_fields(scored: Scored) -> dict[str, object]:
 
 
 def _unread_caps(conf: Confidence, bundle: EvidenceBundle) -> Confidence:
-    """A failed read of a resource in the topology may hide a different culprit: never high then."""
+    """A read refused or failed (not a 404: that thing is gone, often because of the incident) on a
+    resource in the topology may hide a different culprit: never high then."""
     unread = sorted({g.resource.key for g in bundle.gaps
                      if g.resource is not None and bundle.topology.get(g.resource)
-                     and (g.status is not None or any(w in g.reason for w in ("timeout", "connection", "malformed")))})
+                     and ((g.status is not None and g.status != 404)
+                          or any(w in g.reason for w in ("timeout", "connection", "malformed")))})
     if conf.level != ConfidenceLevel.HIGH or not unread:
         return conf
     shown = ", ".join(unread[:3]) + (f" and {len(unread) - 3} more" if len(unread) > 3 else "")

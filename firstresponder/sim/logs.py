@@ -52,6 +52,8 @@ def missing_log_error(pod: dict[str, Any], container: str, *, previous: bool) ->
     pod_name = pod["metadata"]["name"]
     if previous:
         return bad_request(f'previous terminated container "{container}" in pod "{pod_name}" not found')
+    if not (pod.get("spec") or {}).get("nodeName"):  # never scheduled: the kubelet has nothing to serve
+        return bad_request(f'pod "{pod_name}" does not have a host assigned')
     statuses = [s for key in ("containerStatuses", "initContainerStatuses")
                 for s in (pod.get("status") or {}).get(key) or [] if s.get("name") == container]
     waiting = ((statuses[0].get("state") or {}).get("waiting") or {}) if statuses else {}

@@ -76,7 +76,8 @@ def test_scenario_culprit_and_expected_facts_are_collected(directory: Path, inve
     assert [f for f in expected.get("facts", []) if str(f).lower() not in text] == []
     assert discovery_requests <= 40 and collection_requests <= 80
     assert writes == []
-    assert [g.what for g in bundle.gaps if g.status is not None] == []
+    # A fault-free run refuses nothing; a 404 is a log the snapshot did not capture (reported, not refused).
+    assert [g.what for g in bundle.gaps if g.status is not None and g.status != 404] == []
 
 
 @pytest.mark.parametrize("directory", SCENARIO_DIRS, ids=[p.name for p in SCENARIO_DIRS])
