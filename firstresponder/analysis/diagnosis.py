@@ -73,10 +73,10 @@ def _cause_fields(scored: Scored) -> dict[str, object]:
 
 
 def _unread_caps(conf: Confidence, bundle: EvidenceBundle) -> Confidence:
-    """A read refused or failed (not a 404: that thing is gone, often because of the incident) on a
-    resource in the topology may hide a different culprit: never high then."""
+    """A read refused or failed (not a 404: that thing is gone, often because of the incident) may hide
+    a different culprit, whether or not the walk reached it (a 403 on the workload hides it): never high."""
     unread = sorted({g.resource.key for g in bundle.gaps
-                     if g.resource is not None and bundle.topology.get(g.resource)
+                     if g.resource is not None
                      and ((g.status is not None and g.status != 404)
                           or any(w in g.reason for w in ("timeout", "connection", "malformed")))})
     if conf.level != ConfidenceLevel.HIGH or not unread:
