@@ -21,7 +21,8 @@ from firstresponder.snapshot import Snapshot, load_snapshot
 _BODY_FAULTS = {FaultKind.TRUNCATED_JSON.value, FaultKind.MALFORMED_JSON.value, FaultKind.CUT_LOG.value}
 CORPUS = Path(__file__).resolve().parents[1] / "scenarios"
 # Short waits so a timeout fault costs half a second, not the production 30 s; retries stay as shipped.
-FAST = GatewayOptions(connect_timeout=2.0, read_timeout=0.5, max_retry_sleep=0.01, default_retry_after=0.01)
+# The timeout fault holds for 2 s; 1.5 s leaves room for a loaded CI machine without waiting long.
+FAST = GatewayOptions(connect_timeout=2.0, read_timeout=1.5, max_retry_sleep=0.01, default_retry_after=0.01)
 
 
 @dataclass(frozen=True)
