@@ -58,17 +58,15 @@ FINDINGS = """\
   trips for 43 requests: discovery ~6.5 (one per BFS layer, plus expanders that read twice in a row:
   `topology/configuration.py` ConfigMap/ServiceAccount → Secret, `topology/dependencies.py` ConfigMap → Service,
   and `topology/ownership.py` listing pods again one layer after the ReplicaSet), collection ~4.5. Collection's
-  rounds are mostly queueing: 27 tasks on `collect_all(max_workers=8)` run in ~4 waves (the deployed Map has
-  `MaxConcurrency: 8` too), then the CoreDNS follow-up adds one more. With 16 or 32 workers the same run
-  takes ~0.50 s instead of ~0.55 s (speed-up ~4.5×); the remaining rounds are discovery's layers.
+  rounds were mostly queueing on 8 workers; the local engine now collects 16 at a time (the deployed Map keeps
+  `MaxConcurrency: 8` to bound Lambda concurrency per investigation); the remaining rounds are discovery's layers.
 - **Cold starts**: each handler imports in ~0.4-0.65 s here; the analyse function adds ~1-1.7 s when a model
-  provider is on (`import anthropic`, lazy). `layers/build.py` copies the package without `__pycache__`, and
-  Lambda's /opt is read-only, so every cold start also compiles `firstresponder` (0.1-0.25 s more for collect, varying run to run).
+  provider is on (`import anthropic`, lazy). The "without .pyc" row shows what compiling costs at a cold start
+  (/opt is read-only on Lambda): `layers/build.py` now precompiles the package when run by Python 3.12.
   Sizes stay far under 250 MB (largest: core + kube, ~82 MB installed here).
-- **The project's snapshot reader is the bottleneck for big snapshots**: `load_snapshot` parses `.json` with
-  PyYAML at ~0.5 MB/s (one large `List` document parses superlinearly: 3.5 MB in 11 s vs 2.9 s as a stream), so
-  a 10,000-pod snapshot (112 MB) takes minutes (266 s measured once). `json.loads` reads the same in ~5 s;
-  the bench serves its filler that way. Parsing `.json` files with the json module would fix it.
+- **Big snapshots**: `load_snapshot` used to parse `.json` with PyYAML at ~0.5 MB/s (266 s once for 112 MB);
+  JSON documents are now parsed with `json` (the "load_snapshot, 1,000 pods" row); YAML with `&` or `*`
+  anywhere still takes the slower alias-refusing loader.
 - **Cost is dominated by Step Functions Standard transitions** (32 per investigation, $0.0008 of ~$0.001): one
   Map iteration per collection task. The same run as an Express workflow would cost ~$0.000003 (template.yaml
   chose Standard for exactly-once steps); running several collectors per Map item would cut transitions
