@@ -19,6 +19,7 @@ from bench.dynamo_meter import DynamoMeter
 from firstresponder.api.app import build_api
 from firstresponder.api.deps import ApiDeps
 from firstresponder.local.http_api import api_gateway_event
+from firstresponder.local.starter import RecordingStarter
 from firstresponder.models import AlertSource
 from firstresponder.services.intake import IntakeDeps
 from firstresponder.slack.gateway import SlackGateway
@@ -31,19 +32,6 @@ from tests.support.aws import running_moto_server
 
 NOW = datetime(2026, 3, 17, 2, 52, tzinfo=UTC)
 WEBHOOK_TOKEN = "bench-webhook-token"
-
-
-@dataclass
-class RecordingStarter:
-    """Our Starter interface: records what the state machine would have been asked to run."""
-
-    started: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def start(self, investigation_id: str, payload: dict[str, Any]) -> str:
-        with self.lock:
-            self.started.append(investigation_id)
-        return f"arn:aws:states:us-east-1:000000000000:execution:investigation:{investigation_id}"
 
 
 @dataclass(frozen=True)

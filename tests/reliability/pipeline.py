@@ -8,13 +8,14 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from firstresponder.kube.gateway import KubeGateway
 from firstresponder.kube.reader import ClusterReader
+from firstresponder.local.starter import RecordingStarter
 from firstresponder.models import Alert
 from firstresponder.services.intake import IntakeDeps, accept_alerts
 from firstresponder.services.investigation import Refiner
@@ -38,19 +39,6 @@ from firstresponder.storage.settings import StorageSettings
 from tests.reliability.runner import FAST
 
 NOW = datetime(2026, 3, 17, 3, 0, tzinfo=UTC)
-
-
-@dataclass
-class RecordingStarter:
-    """Our own Starter interface: records what the state machine would have been asked to run."""
-
-    started: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def start(self, investigation_id: str, payload: dict[str, Any]) -> str:
-        with self.lock:
-            self.started.append(investigation_id)
-        return f"arn:aws:states:us-east-1:000000000000:execution:investigation:{investigation_id}"
 
 
 @dataclass

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from firstresponder.api.app import build_api
 from firstresponder.api.deps import ApiDeps
 from firstresponder.local.http_api import LocalHttpApi
+from firstresponder.local.starter import RecordingStarter
 from firstresponder.models import AlertSource
 from firstresponder.services.intake import IntakeDeps
 from firstresponder.slack.gateway import SlackGateway
@@ -28,19 +27,6 @@ WEBHOOK_TOKEN = "am-token-5f2c9"
 API_TOKEN = "api-token-77d1"
 SIGNING_SECRET = "slack-signing-secret-test"
 LINK_KEY = b"link-key-for-tests"
-
-
-@dataclass
-class RecordingStarter:
-    """Our own Starter interface, recording what the state machine would have been asked to run."""
-
-    started: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def start(self, investigation_id: str, payload: dict[str, Any]) -> str:
-        with self.lock:
-            self.started.append(investigation_id)
-        return f"arn:aws:states:us-east-1:000000000000:execution:investigation:{investigation_id}"
 
 
 @dataclass
