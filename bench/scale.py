@@ -49,12 +49,17 @@ class Run:
     report: Report
 
 
-def run_once(kubeconfig: Path, alert: Alert, *, max_workers: int = 8) -> Run:
-    """One deterministic investigation through a fresh gateway (fresh counters and connections)."""
+def run_once(kubeconfig: Path, alert: Alert, *, max_workers: int | None = None) -> Run:
+    """One deterministic investigation through a fresh gateway (fresh counters and connections).
+
+    ``max_workers`` None: the engine's shipped concurrency; 1: everything sequential.
+    """
     reader = connect_kubeconfig(kubeconfig, "bench")
     started = time.perf_counter()
-    report = investigate(alert, reader, max_workers=max_workers,
-                         budget=TopologyBudget(max_workers=max_workers))
+    if max_workers is None:
+        report = investigate(alert, reader)
+    else:
+        report = investigate(alert, reader, max_workers=max_workers, budget=TopologyBudget(max_workers=max_workers))
     return Run(time.perf_counter() - started, reader.stats.requests, reader.stats.bytes, report)
 
 
