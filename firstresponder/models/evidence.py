@@ -337,6 +337,7 @@ class CollectorResult(BaseModel):
     changes: list[Change] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
     api_requests: int = 0
+    api_bytes: int = 0  # set where one reader served only this task (a collect invocation)
 
 
 class EvidenceBundle(BaseModel):

@@ -59,6 +59,8 @@ class StoredTopology(BaseModel):
 
     topology: Topology
     gaps: list[Gap]
+    api_requests: int = 0  # what discovery cost
+    api_bytes: int = 0
 
 
 class TaskItem(BaseModel):
@@ -99,7 +101,8 @@ def discover_step(investigation_id: str, deps: StepDeps) -> dict[str, Any]:
     alert = record.alert
     reader = deps.connect(alert.cluster)
     topology, gaps = discover(reader, alert.resource, namespace=alert.namespace, budget=TopologyBudget())
-    deps.artifacts.put(investigation_id, TOPOLOGY, StoredTopology(topology=topology, gaps=gaps), now=now)
+    deps.artifacts.put(investigation_id, TOPOLOGY, StoredTopology(
+        topology=topology, gaps=gaps, api_requests=reader.stats.requests, api_bytes=reader.stats.bytes), now=now)
     tasks = plan_collection(topology)
     items = [TaskItem(taskId=f"t{n:03d}", collector=t.collector, resource=t.resource) for n, t in enumerate(tasks)]
     return {"tasks": [i.model_dump(mode="json") for i in items]}
@@ -119,6 +122,7 @@ def collect_step(investigation_id: str, task: dict[str, Any], deps: StepDeps) ->
         raise KubeThrottled(f"{item.collector} on {item.resource.key}: 429")
     if statuses & {500, 502, 503, 504} or any(g.reason in ("timeout", "connection error") for g in result.gaps):
         raise KubeTransient(f"{item.collector} on {item.resource.key}: transient API failure")
+    result.api_bytes = reader.stats.bytes  # this invocation's own reader: only this task's reads
     deps.artifacts.put(investigation_id, f"RESULT{item.taskId}", result, now=deps.clock())
     # Follow-ups (cluster DNS when logs show DNS failures, hosts named only in error logs) run here,
     # in the same invocation; named by task so two collectors asking for the same one store it once.
@@ -151,7 +155,10 @@ def analyse_step(investigation_id: str, collected: list[dict[str, Any]], deps: S
     report = build_report(alert, bundle, reader=None, now=alert.starts_at, weights=weights, refiner=deps.refiner,
                           duration_ms=int((now - record.created_at).total_seconds() * 1000))
     report.id = investigation_id
-    report.stats.api_requests = sum(r.api_requests for r in results)
+    stored = deps.artifacts.get(investigation_id, TOPOLOGY, StoredTopology)
+    report.stats.api_requests = sum(r.api_requests for r in results) + (stored.api_requests if stored else 0)
+    report.stats.api_bytes = sum(r.api_bytes for r in results) + (stored.api_bytes if stored else 0)
+    report.stats.collectors_run = len(results)
     report.history = _history(record, deps, now)
     deps.investigations.save_report(report, at=now)
     return {"category": report.root_cause.category.value, "confidence": report.root_cause.confidence.level.value}

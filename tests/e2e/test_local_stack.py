@@ -52,6 +52,8 @@ def test_alert_to_stored_report_and_slack_post() -> None:
         assert view["status"] == "done"
         cause = view["report"]["root_cause"]
         assert cause["resource"]["name"] == "payments-config"
+        stats = view["report"]["stats"]  # the cost of discovery and every collect task, added up
+        assert stats["api_requests"] > 20 and stats["api_bytes"] > 10_000 and stats["collectors_run"] > 10
         (post, *thread) = stack.slack.calls_to("chat.postMessage")
         assert post["channel"] == "#incidents"
         assert "payments-config" in str(post["blocks"])
