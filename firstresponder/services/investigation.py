@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from firstresponder.analysis import diagnose
-from firstresponder.collectors import collect_all
+from firstresponder.collectors import collect_all, plan_collection
 from firstresponder.kube.reader import ClusterReader
 from firstresponder.models import (
     AffectedResource,
@@ -80,7 +80,7 @@ def build_report(alert: Alert, bundle: EvidenceBundle, *, reader: ClusterReader 
         bundle = bundle.model_copy(update={"evidence": [*bundle.evidence, *refined.extra_evidence],
                                            "gaps": [*bundle.gaps, *refined.gaps]})
     stats = ReportStats(model_usage=usage, duration_ms=duration_ms, resources_examined=len(bundle.topology.nodes),
-                        collectors_run=len({e.id for e in bundle.evidence}))
+                        collectors_run=len(plan_collection(bundle.topology)))  # the steps path counts its tasks
     if reader is not None:
         stats.api_requests = reader.stats.requests
         stats.api_bytes = reader.stats.bytes
