@@ -11,9 +11,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
+
+from firstresponder.local.serving import serving
 
 TOKEN = "xoxb-local-stand-in"  # noqa: S105 - the stand-in's own, not a credential
 
@@ -149,13 +151,6 @@ def _handler(state: SlackStandIn) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def running_slack_standin() -> Iterator[SlackStandIn]:
     state = SlackStandIn()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(state)) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
