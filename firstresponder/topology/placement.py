@@ -8,18 +8,13 @@ from firstresponder.models.resource import ResourceRef
 from firstresponder.models.topology import EdgeRelation
 from firstresponder.topology.objects import as_dict, as_list, condition, dig, labels_of, name_of, pod_problem
 from firstresponder.topology.selectors import selector_matches
-from firstresponder.topology.walk import Edge, Found, Role, Via, Visit, WalkContext
+from firstresponder.topology.walk import Edge, Found, Role, Via, Visit, WalkContext, follow_name
 
 
 def scheduled_node(ctx: WalkContext, visit: Visit) -> list[Found]:
     """The node in spec.nodeName."""
-    node = dig(visit.obj or {}, "spec", "nodeName")
-    if not node:
-        return []
-    obj = ctx.lookup.get("Node", str(node), None)
-    ref = ResourceRef(kind="Node", name=str(node))
-    return [Found(ref, obj, f"node of Pod {visit.ref.name}", Edge(visit.ref, ref, EdgeRelation.SCHEDULED_ON),
-                  missing=obj is None)]
+    return follow_name(ctx, visit, dig(visit.obj or {}, "spec", "nodeName"), "Node", EdgeRelation.SCHEDULED_ON,
+                       f"node of Pod {visit.ref.name}")
 
 
 def candidate_nodes(ctx: WalkContext, visit: Visit) -> list[Found]:

@@ -6,7 +6,7 @@ from firstresponder.models.resource import ResourceRef
 from firstresponder.models.topology import EdgeRelation
 from firstresponder.topology.objects import dig, name_of, pod_spec
 from firstresponder.topology.references import claim_names
-from firstresponder.topology.walk import Edge, Found, Role, Via, Visit, WalkContext
+from firstresponder.topology.walk import Edge, Found, Role, Via, Visit, WalkContext, follow_name
 
 
 def claims(ctx: WalkContext, visit: Visit) -> list[Found]:
@@ -22,24 +22,14 @@ def claims(ctx: WalkContext, visit: Visit) -> list[Found]:
 
 def bound_volume(ctx: WalkContext, visit: Visit) -> list[Found]:
     """The PersistentVolume a claim is bound to."""
-    volume = dig(visit.obj or {}, "spec", "volumeName")
-    if not volume:
-        return []
-    obj = ctx.lookup.get("PersistentVolume", str(volume), None)
-    ref = ResourceRef(kind="PersistentVolume", name=str(volume))
-    return [Found(ref, obj, f"volume bound to claim {visit.ref.name}", Edge(visit.ref, ref, EdgeRelation.BINDS),
-                  missing=obj is None)]
+    return follow_name(ctx, visit, dig(visit.obj or {}, "spec", "volumeName"), "PersistentVolume",
+                       EdgeRelation.BINDS, f"volume bound to claim {visit.ref.name}")
 
 
 def storage_class(ctx: WalkContext, visit: Visit) -> list[Found]:
     """The StorageClass a claim asks for."""
-    name = dig(visit.obj or {}, "spec", "storageClassName")
-    if not name:
-        return []
-    obj = ctx.lookup.get("StorageClass", str(name), None)
-    ref = ResourceRef(kind="StorageClass", name=str(name))
-    return [Found(ref, obj, f"storage class of claim {visit.ref.name}",
-                  Edge(visit.ref, ref, EdgeRelation.USES_CLASS), missing=obj is None)]
+    return follow_name(ctx, visit, dig(visit.obj or {}, "spec", "storageClassName"), "StorageClass",
+                       EdgeRelation.USES_CLASS, f"storage class of claim {visit.ref.name}")
 
 
 def mounting_pods(ctx: WalkContext, visit: Visit) -> list[Found]:

@@ -73,3 +73,13 @@ class WalkContext:
 
 
 Expander = Callable[[WalkContext, Visit], list[Found]]
+
+
+def follow_name(ctx: WalkContext, visit: Visit, name: object, kind: str, relation: EdgeRelation,
+                why: str) -> list[Found]:
+    """The cluster-scoped object a field names (spec.nodeName, spec.volumeName...), missing when not found."""
+    if not name:
+        return []
+    obj = ctx.lookup.get(kind, str(name), None)
+    ref = ResourceRef(kind=kind, name=str(name))
+    return [Found(ref, obj, why, Edge(visit.ref, ref, relation), missing=obj is None)]
